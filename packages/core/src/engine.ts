@@ -1,0 +1,126 @@
+import { ShapeError, SpecError } from './errors.js';
+import { assertLossMatchesSpec, assertRegularization, type LossName, type Regularization } from './loss.js';
+import { validateOptimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
+import type { ModelSpec } from './spec.js';
+import type { DType, Matrix, Weights } from './weights.js';
+
+/** How a model is trained: which loss, which optimizer, which regularization. */
+export interface TrainingConfig {
+  readonly loss: LossName;
+  readonly optimizer: OptimizerConfig;
+  readonly regularization?: Regularization;
+}
+
+/** Checks a training config against a spec; throws {@link SpecError} naming the field. */
+export function validateTrainingConfig(spec: ModelSpec, training: TrainingConfig): TrainingConfig {
+  assertLossMatchesSpec(training.loss, spec, 'training.loss');
+  validateOptimizer(training.optimizer, 'training.optimizer');
+  assertRegularization(training.regularization, 'training.regularization');
+  return training;
+}
+
+/** Features `x` (rows × inputSize) and targets `y` (rows × output units). */
+export interface Batch {
+  readonly x: Matrix;
+  readonly y: Matrix;
+}
+
+/** Throws {@link ShapeError} unless `batch` fits `spec`. */
+export function assertBatchMatchesSpec(spec: ModelSpec, batch: Batch): void {
+  if (batch.x.cols !== spec.inputSize) {
+    throw new ShapeError(`data has ${batch.x.cols} features per row, the model expects ${spec.inputSize}`);
+  }
+  if (batch.y.cols !== spec.output.units) {
+    throw new ShapeError(`data has ${batch.y.cols} target columns, the model's output layer has ${spec.output.units} units`);
+  }
+  if (batch.x.rows !== batch.y.rows) {
+    throw new ShapeError(`features have ${batch.x.rows} rows but targets have ${batch.y.rows}`);
+  }
+  if (batch.x.rows === 0) throw new ShapeError('a batch needs at least one row');
+}
+
+/**
+ * A training set held by an engine. The reference engine keeps references to the arrays; the
+ * tfjs engine uploads them to its backend once and slices batches there.
+ */
+export interface PreparedData {
+  readonly rows: number;
+  dispose(): void;
+}
+
+/** Which rows form the batch: `order[start] … order[end − 1]`. */
+export interface BatchRows {
+  readonly order: Int32Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface LossAndGradients {
+  /** Mean data loss over the batch plus regularization. */
+  readonly loss: number;
+  /** ∂loss/∂θ for every parameter, shaped like the weights. */
+  readonly gradients: Weights;
+}
+
+/**
+ * A multilayer perceptron living in one engine. Weights enter and leave as core {@link Weights};
+ * every method is synchronous and deterministic for a given engine, backend and dtype.
+ */
+export interface Model {
+  readonly spec: ModelSpec;
+  readonly training: TrainingConfig;
+  readonly engine: string;
+  readonly backend: string;
+  readonly dtype: DType;
+
+  /** Output-layer activations (probabilities for sigmoid/softmax outputs), rows × output units. */
+  predict(x: Matrix): Matrix;
+  /** Mean loss over the batch plus regularization, without touching weights. */
+  loss(batch: Batch): number;
+  /** Loss and ∂loss/∂θ for the batch. Throws UnsupportedFeatureError on models with `step` layers. */
+  lossAndGradients(batch: Batch): LossAndGradients;
+
+  /** Hands a training set to the engine once; batches are then drawn from it by row index. */
+  prepare(data: Batch): PreparedData;
+  /**
+   * One optimizer update on the rows `rows.order[rows.start … rows.end − 1]` of `data`. Returns the
+   * batch's loss before the update when `returnLoss` is set (this may cost a device sync), else
+   * `undefined`.
+   */
+  trainStep(data: PreparedData, rows: BatchRows, returnLoss?: boolean): number | undefined;
+
+  getWeights(): Weights;
+  setWeights(weights: Weights): void;
+  getOptimizerState(): OptimizerState;
+  setOptimizerState(state: OptimizerState): void;
+
+  /** Frees everything the model holds (tensors, buffers). The model is unusable afterwards. */
+  dispose(): void;
+}
+
+/** Engine-specific options every engine accepts. */
+export interface EngineInfo {
+  /** `reference`, `tfjs`, … */
+  readonly name: string;
+  /** The compute backend: `js` for the reference engine; `tensorflow`, `wasm` or `cpu` for tfjs. */
+  readonly backend: string;
+  readonly dtype: DType;
+}
+
+/** A factory of models. `createModel` validates the spec, the training config and the weights' shapes. */
+export interface Engine extends EngineInfo {
+  createModel(spec: ModelSpec, weights: Weights, training: TrainingConfig): Model;
+}
+
+/** One update on a whole in-memory batch: prepare, step, dispose. Returns the loss before the update. */
+export function trainOnBatch(model: Model, batch: Batch): number {
+  const data = model.prepare(batch);
+  try {
+    const order = Int32Array.from({ length: batch.x.rows }, (_, i) => i);
+    const loss = model.trainStep(data, { order, start: 0, end: order.length }, true);
+    if (loss === undefined) throw new SpecError('trainStep', `${model.engine} engine returned no loss when asked for one`);
+    return loss;
+  } finally {
+    data.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * A seeded pseudo-random generator that gives the same numbers on every engine and platform.
+ *
+ * Algorithm: **xoshiro128\*\*** (Blackman & Vigna, 2018) on four 32-bit words, seeded by running
+ * **SplitMix32** (`z += 0x9e3779b9; z = (z ^ z>>>16)·0x85ebca6b; z = (z ^ z>>>13)·0xc2b2ae35;
+ * z ^ z>>>16`) four times from the 32-bit seed. All arithmetic is 32-bit integer arithmetic
+ * (`Math.imul`, `>>>`), so results are identical everywhere JavaScript runs.
+ *
+ * - `nextUint32()` — the raw output.
+ * - `next()` — a float in [0, 1) with 53 random bits: `(a>>>5 · 2²⁶ + b>>>6) / 2⁵³` from two outputs.
+ * - `normal()` — Box–Muller on two `next()` draws: `√(−2 ln(1 − u₁)) · cos(2π u₂)` (one value per
+ *   two draws; nothing is cached, so the stream position depends only on the number of calls).
+ */
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  constructor(seed: number) {
+    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number (got ${seed})`);
+    let z = seed >>> 0;
+    const splitmix = (): number => {
+      z = (z + 0x9e3779b9) >>> 0;
+      let t = z;
+      t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
+      t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
+      return (t ^ (t >>> 16)) >>> 0;
+    };
+    this.s0 = splitmix();
+    this.s1 = splitmix();
+    this.s2 = splitmix();
+    this.s3 = splitmix();
+  }
+
+  /** Next raw 32-bit output (xoshiro128**: `rotl(s1·5, 7)·9`). */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform float in [0, 1) with 53 bits of randomness. */
+  next(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** Uniform float in [low, high). */
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.next();
+  }
+
+  /** Standard normal N(0, 1) by Box–Muller, scaled to N(mean, std²). */
+  normal(mean = 0, std = 1): number {
+    const u1 = this.next();
+    const u2 = this.next();
+    return mean + std * Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** Uniform integer in [0, n), without modulo bias. */
+  int(n: number): number {
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`int(n) needs an integer 1 ≤ n ≤ 2^32 (got ${n})`);
+    const limit = 2 ** 32 - (2 ** 32 % n);
+    for (;;) {
+      const x = this.nextUint32();
+      if (x < limit) return x % n;
+    }
+  }
+
+  /** Shuffles `array` in place (Fisher–Yates, from the end) and returns it. */
+  shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T {
+    for (let i = array.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = array[i];
+      array[i] = array[j];
+      array[j] = tmp;
+    }
+    return array;
+  }
+
+  /** A random permutation of 0 … n−1. */
+  permutation(n: number): Int32Array {
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return this.shuffle(order);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Derives an independent seed from a seed and a label (FNV-1a over the label, mixed with the seed),
+ * e.g. `deriveSeed(seed, 'shuffle/epoch/3')`. Used so that each epoch's order depends only on the
+ * seed and the epoch number — which is what lets training resume bit-identically.
+ */
+export function deriveSeed(seed: number, label: string): number {
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < label.length; i++) {
+    h ^= label.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+export function createRng(seed: number): Rng {
+  return new Rng(seed);
+}

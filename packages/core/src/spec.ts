@@ -1,0 +1,164 @@
+import { SpecError } from './errors.js';
+
+/**
+ * Activation functions σ applied element-wise after `z = x·W + b`.
+ *
+ * | name        | σ(z)                          | dσ/dz                      |
+ * |-------------|-------------------------------|----------------------------|
+ * | `step`      | 1 if z > 0 else 0 (perceptron)| 0 almost everywhere        |
+ * | `linear`    | z                             | 1                          |
+ * | `sigmoid`   | 1 / (1 + e^−z)                | σ(z)(1 − σ(z))             |
+ * | `tanh`      | tanh z                        | 1 − tanh² z                |
+ * | `relu`      | max(0, z)                     | 1 if z > 0 else 0          |
+ * | `leakyRelu` | z if z > 0 else α·z           | 1 if z > 0 else α          |
+ * | `softmax`   | e^{z_k} / Σ_j e^{z_j} (output layer only) | Jacobian, fused with cross-entropy |
+ *
+ * `step` is the lecture's perceptron: σ(x) = 1 if x > 0, 0 otherwise. It has no useful gradient,
+ * so step layers are trained with the perceptron rule, never by gradient descent.
+ */
+export const ACTIVATIONS = ['step', 'linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** The negative slope α of `leakyRelu` (same on every engine). */
+export const LEAKY_RELU_ALPHA = 0.01;
+
+/** Widest layer a spec may declare; anything larger is almost certainly a typo or a hostile file. */
+export const MAX_UNITS = 100_000;
+/** Most parameters (kernels + biases) a spec may declare. */
+export const MAX_PARAMETERS = 100_000_000;
+/** Most hidden layers a spec may declare. */
+export const MAX_HIDDEN_LAYERS = 64;
+
+export interface LayerSpec {
+  /** Number of neurons in the layer. */
+  readonly units: number;
+  readonly activation: Activation;
+}
+
+/**
+ * A multilayer perceptron as plain JSON: `inputSize` features, then each hidden layer, then the
+ * output layer. Layer ℓ computes `H_ℓ = σ_ℓ(H_{ℓ−1}·W_ℓ + b_ℓ)` with `W_ℓ` of shape [in, out].
+ */
+export interface ModelSpec {
+  readonly inputSize: number;
+  readonly hidden: readonly LayerSpec[];
+  readonly output: LayerSpec;
+}
+
+/** All layers that carry weights, hidden first, output last. */
+export function layersOf(spec: ModelSpec): LayerSpec[] {
+  return [...spec.hidden, spec.output];
+}
+
+/** [inputs, outputs] of every weight-carrying layer. */
+export function layerShapes(spec: ModelSpec): Array<{ inputs: number; outputs: number }> {
+  const shapes: Array<{ inputs: number; outputs: number }> = [];
+  let inputs = spec.inputSize;
+  for (const layer of layersOf(spec)) {
+    shapes.push({ inputs, outputs: layer.units });
+    inputs = layer.units;
+  }
+  return shapes;
+}
+
+/** Number of trainable parameters (kernels and biases). */
+export function parameterCount(spec: ModelSpec): number {
+  return layerShapes(spec).reduce((n, s) => n + s.inputs * s.outputs + s.outputs, 0);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'nothing';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function checkUnits(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new SpecError(field, `must be a positive integer (got ${describe(value)})`);
+  }
+  if (value > MAX_UNITS) {
+    throw new SpecError(field, `${value} is larger than the limit of ${MAX_UNITS}`);
+  }
+  return value;
+}
+
+function checkLayer(value: unknown, field: string, isOutput: boolean): LayerSpec {
+  if (!isRecord(value)) throw new SpecError(field, `must be an object {units, activation} (got ${describe(value)})`);
+  checkKeys(value, ['units', 'activation'], field);
+  const units = checkUnits(value.units, `${field}.units`);
+  const activation = value.activation;
+  if (typeof activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(activation)) {
+    throw new SpecError(
+      `${field}.activation`,
+      `unknown activation ${describe(activation)}; expected one of ${ACTIVATIONS.join(', ')}`,
+    );
+  }
+  if (activation === 'softmax') {
+    if (!isOutput) throw new SpecError(`${field}.activation`, 'softmax is only allowed on the output layer');
+    if (units < 2) throw new SpecError(`${field}.units`, 'a softmax output needs at least 2 units (one per class)');
+  }
+  return { units, activation: activation as Activation };
+}
+
+function checkKeys(value: Record<string, unknown>, allowed: readonly string[], field: string): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new SpecError(field === '' ? key : `${field}.${key}`, `unknown field; expected only ${allowed.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * Checks that `value` is a well-formed {@link ModelSpec} and returns a clean copy.
+ * Throws {@link SpecError} naming the offending field (e.g. `spec.hidden[1].activation`).
+ */
+export function validateSpec(value: unknown, path = 'spec'): ModelSpec {
+  if (!isRecord(value)) throw new SpecError(path, `must be an object (got ${describe(value)})`);
+  checkKeys(value, ['inputSize', 'hidden', 'output'], path);
+  const inputSize = checkUnits(value.inputSize, `${path}.inputSize`);
+  const hiddenValue = value.hidden ?? [];
+  if (!Array.isArray(hiddenValue)) {
+    throw new SpecError(`${path}.hidden`, `must be an array of layers (got ${describe(hiddenValue)})`);
+  }
+  if (hiddenValue.length > MAX_HIDDEN_LAYERS) {
+    throw new SpecError(`${path}.hidden`, `${hiddenValue.length} layers is more than the limit of ${MAX_HIDDEN_LAYERS}`);
+  }
+  const hidden = hiddenValue.map((layer, i) => checkLayer(layer, `${path}.hidden[${i}]`, false));
+  const output = checkLayer(value.output, `${path}.output`, true);
+  const spec: ModelSpec = { inputSize, hidden, output };
+  const count = parameterCount(spec);
+  if (count > MAX_PARAMETERS) {
+    throw new SpecError(path, `${count} parameters is more than the limit of ${MAX_PARAMETERS}`);
+  }
+  return spec;
+}
+
+/** `mlp(2, [[4, 'tanh']], [1, 'sigmoid'])` — a terse way to write a spec in code and tests. */
+export function mlp(
+  inputSize: number,
+  hidden: ReadonlyArray<readonly [number, Activation]>,
+  output: readonly [number, Activation],
+): ModelSpec {
+  return validateSpec({
+    inputSize,
+    hidden: hidden.map(([units, activation]) => ({ units, activation })),
+    output: { units: output[0], activation: output[1] },
+  });
+}
+
+/** `2-4-1 tanh/sigmoid`-style one-line description. */
+export function describeSpec(spec: ModelSpec): string {
+  const sizes = [spec.inputSize, ...layersOf(spec).map((l) => l.units)].join('-');
+  const acts = layersOf(spec)
+    .map((l) => l.activation)
+    .join('/');
+  return `${sizes} ${acts}`;
+}

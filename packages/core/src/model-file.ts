@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateTrainingConfig, type TrainingConfig } from './engine.js';
 import { ModelFileError, TwinpropError } from './errors.js';
+import { jsonErrorOffset } from './json-position.js';
 import { LOSSES } from './loss.js';
 import { OPTIMIZER_SLOTS, OPTIMIZERS, validateOptimizer, type OptimizerState } from './optimizer.js';
 import { layerShapes, validateSpec, type ModelSpec } from './spec.js';
@@ -121,15 +122,12 @@ function parseJson(text: string, file: string | undefined): unknown {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (text.trim() === '') throw new ModelFileError('the file is empty', { file });
-    const match = /position (\d+)/.exec(message);
-    if (/end of (JSON|data) input|Unterminated/i.test(message) || (match !== null && Number(match[1]) >= text.trimEnd().length - 1)) {
+    const offset = jsonErrorOffset(text);
+    if (offset >= text.trimEnd().length) {
       throw new ModelFileError('unexpected end of JSON — the file looks truncated', { file });
     }
-    if (match !== null) {
-      const { line, column } = lineAndColumn(text, Number(match[1]));
-      throw new ModelFileError(`not valid JSON at line ${line}, column ${column} (${message})`, { file });
-    }
-    throw new ModelFileError(`not valid JSON (${message})`, { file });
+    const { line, column } = lineAndColumn(text, Math.max(0, offset));
+    throw new ModelFileError(`not valid JSON at line ${line}, column ${column} (${message.split(', "')[0] ?? message})`, { file });
   }
 }
 

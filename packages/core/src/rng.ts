@@ -33,6 +33,14 @@ export class Rng {
     this.s3 = splitmix();
   }
 
+  /** A generator at an explicit xoshiro128** state (four 32-bit words, not all zero). */
+  static fromState(state: readonly [number, number, number, number]): Rng {
+    if (state.every((w) => w >>> 0 === 0)) throw new RangeError('xoshiro128** state must not be all zeros');
+    const rng = new Rng(0);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = state.map((w) => w >>> 0) as [number, number, number, number];
+    return rng;
+  }
+
   /** Next raw 32-bit output (xoshiro128**: `rotl(s1·5, 7)·9`). */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
@@ -99,20 +107,26 @@ function rotl(x: number, k: number): number {
 }
 
 /**
- * Derives an independent seed from a seed and a label (FNV-1a over the label, mixed with the seed),
+ * Derives an independent seed from a seed and a label (FNV-1a over the label, combined with the
+ * SplitMix32-mixed seed and mixed again),
  * e.g. `deriveSeed(seed, 'shuffle/epoch/3')`. Used so that each epoch's order depends only on the
  * seed and the epoch number — which is what lets training resume bit-identically.
  */
 export function deriveSeed(seed: number, label: string): number {
-  let h = 0x811c9dc5 ^ (seed >>> 0);
+  let h = 0x811c9dc5;
   for (let i = 0; i < label.length; i++) {
     h ^= label.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
+  return mix32((h ^ mix32((seed >>> 0) + 0x9e3779b9)) >>> 0);
+}
+
+/** The SplitMix32 finalizer: a bijection on 32-bit words that spreads every input bit. */
+function mix32(x: number): number {
+  let t = x >>> 0;
+  t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
+  t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
+  return (t ^ (t >>> 16)) >>> 0;
 }
 
 export function createRng(seed: number): Rng {

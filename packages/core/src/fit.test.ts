@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import type { Batch, BatchRows, Model, PreparedData, TrainingConfig } from './engine.js';
+import { NonFiniteLossError } from './errors.js';
+import { epochOrder, fit } from './fit.js';
+import { optimizer, type OptimizerState } from './optimizer.js';
+import { mlp } from './spec.js';
+import { matrix, type Matrix, type Weights } from './weights.js';
+
+/**
+ * A test double: one linear unit ŷ = x·w + b trained by SGD on MSE, written out by hand, that
+ * records which rows each step saw. Enough to test the loop without an engine.
+ */
+class LinearModel implements Model {
+  readonly spec = mlp(1, [], [1, 'linear']);
+  readonly training: TrainingConfig = { loss: 'meanSquaredError', optimizer: optimizer('sgd', { learningRate: 0.1 }) };
+  readonly engine = 'test';
+  readonly backend = 'js';
+  readonly dtype = 'float64' as const;
+  w = 0;
+  b = 0;
+  steps = 0;
+  seen: number[][] = [];
+  constructor(private readonly learningRate = 0.1) {}
+  predict(x: Matrix): Matrix {
+    return matrix(x.rows, 1, Array.from(x.data, (v) => v * this.w + this.b));
+  }
+  loss(batch: Batch): number {
+    const yHat = Array.from(this.predict(batch.x).data);
+    return yHat.reduce((s, v, i) => s + (v - (batch.y.data[i] ?? 0)) ** 2, 0) / yHat.length;
+  }
+  lossAndGradients(): never {
+    throw new Error('not needed');
+  }
+  prepare(data: Batch): PreparedData & { batch: Batch } {
+    return { rows: data.x.rows, batch: data, dispose: () => undefined };
+  }
+  trainStep(data: PreparedData, rows: BatchRows): number {
+    const { batch } = data as PreparedData & { batch: Batch };
+    const idx = Array.from(rows.order.subarray(rows.start, rows.end));
+    this.seen.push(idx);
+    let loss = 0;
+    let dw = 0;
+    let db = 0;
+    for (const r of idx) {
+      const x = batch.x.data[r] ?? 0;
+      const err = x * this.w + this.b - (batch.y.data[r] ?? 0);
+      loss += err * err;
+      dw += 2 * err * x;
+      db += 2 * err;
+    }
+    this.w -= (this.learningRate * dw) / idx.length;
+    this.b -= (this.learningRate * db) / idx.length;
+    this.steps++;
+    return loss / idx.length;
+  }
+  getWeights(): Weights {
+    return { dtype: 'float64', layers: [{ kernel: { shape: [1, 1], data: Float64Array.of(this.w) }, bias: { shape: [1], data: Float64Array.of(this.b) } }] };
+  }
+  setWeights(weights: Weights): void {
+    this.w = weights.layers[0]!.kernel.data[0]!;
+    this.b = weights.layers[0]!.bias.data[0]!;
+  }
+  getOptimizerState(): OptimizerState {
+    return { kind: 'sgd', step: this.steps, slots: {} };
+  }
+  setOptimizerState(state: OptimizerState): void {
+    this.steps = state.step;
+  }
+  dispose(): void {}
+}
+
+// y = 3x − 1 on 10 points.
+const xs = Array.from({ length: 10 }, (_, i) => i / 10);
+const line: Batch = { x: matrix(10, 1, xs), y: matrix(10, 1, xs.map((x) => 3 * x - 1)) };
+
+describe('fit', () => {
+  it('visits every row once per epoch in minibatches (the last one may be short)', async () => {
+    const model = new LinearModel();
+    const result = await fit(model, line, { epochs: 2, batchSize: 4, seed: 1, task: 'regression' });
+    expect(model.seen.map((b) => b.length)).toEqual([4, 4, 2, 4, 4, 2]);
+    expect(model.seen.slice(0, 3).flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(result.epochsCompleted).toBe(2);
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 2]);
+  });
+
+  it('shuffles with the seed: same seed same order, other seed or epoch another order; no shuffle keeps 0…n−1', () => {
+    expect(Array.from(epochOrder(10, 1, 1))).toEqual(Array.from(epochOrder(10, 1, 1)));
+    expect(Array.from(epochOrder(10, 1, 1))).not.toEqual(Array.from(epochOrder(10, 2, 1)));
+    expect(Array.from(epochOrder(10, 1, 1))).not.toEqual(Array.from(epochOrder(10, 1, 2)));
+    expect(Array.from(epochOrder(5, 1, 1, false))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('full-batch gradient descent when batchSize ≥ rows, and it learns the line', async () => {
+    const model = new LinearModel(0.5);
+    const result = await fit(model, line, { epochs: 500, batchSize: 1000, seed: 1, test: line, task: 'regression' });
+    expect(model.seen.every((b) => b.length === 10)).toBe(true);
+    expect(model.w).toBeCloseTo(3, 3);
+    expect(model.b).toBeCloseTo(-1, 3);
+    const last = result.history.at(-1)!;
+    expect(last.testMse).toBeLessThan(1e-6);
+    expect(last.trainLoss).toBeLessThan(result.history[0]!.trainLoss);
+  });
+
+  it('resuming at an epoch reaches the same weights as an uninterrupted run', async () => {
+    const straight = new LinearModel();
+    await fit(straight, line, { epochs: 6, batchSize: 3, seed: 9, task: 'regression' });
+    const first = new LinearModel();
+    await fit(first, line, { epochs: 4, batchSize: 3, seed: 9, task: 'regression' });
+    const resumed = new LinearModel();
+    resumed.setWeights(first.getWeights());
+    await fit(resumed, line, { epochs: 6, batchSize: 3, seed: 9, initialEpoch: 4, task: 'regression' });
+    expect([resumed.w, resumed.b]).toEqual([straight.w, straight.b]);
+  });
+
+  it('stops after the current batch when aborted, and resumes mid-epoch to the same weights', async () => {
+    const straight = new LinearModel();
+    await fit(straight, line, { epochs: 3, batchSize: 2, seed: 4, task: 'regression' });
+    const controller = new AbortController();
+    const first = new LinearModel();
+    const partial = await fit(first, line, {
+      epochs: 3,
+      batchSize: 2,
+      seed: 4,
+      task: 'regression',
+      signal: controller.signal,
+      onBatchEnd: ({ epoch, batch }) => {
+        if (epoch === 2 && batch === 1) controller.abort();
+      },
+    });
+    expect(partial.stopped).toBe(true);
+    expect([partial.epochsCompleted, partial.batchesCompleted]).toEqual([1, 2]);
+    const resumed = new LinearModel();
+    resumed.setWeights(first.getWeights());
+    await fit(resumed, line, { epochs: 3, batchSize: 2, seed: 4, task: 'regression', initialEpoch: 1, initialBatch: 2 });
+    expect([resumed.w, resumed.b]).toEqual([straight.w, straight.b]);
+  });
+
+  it('onEpochEnd returning false stops early', async () => {
+    const model = new LinearModel();
+    const result = await fit(model, line, { epochs: 10, batchSize: 5, seed: 1, task: 'regression', onEpochEnd: (log) => log.epoch < 3 });
+    expect(result.epochsCompleted).toBe(3);
+    expect(result.stopped).toBe(true);
+  });
+
+  it('throws NonFiniteLossError naming the epoch and batch the moment the loss diverges', async () => {
+    const model = new LinearModel(50);
+    const error = await fit(model, line, { epochs: 100, batchSize: 5, seed: 1, task: 'regression' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    const e = error as NonFiniteLossError;
+    expect(e.message).toMatch(new RegExp(`at epoch ${e.epoch}, batch ${e.batch}; .*lower learning rate`));
+    // Every step before the failing one returned a finite loss: the error came at the first bad batch.
+    expect(model.steps).toBe((e.epoch - 1) * 2 + e.batch);
+  });
+
+  it('rejects an empty training set and a bad batch size', async () => {
+    await expect(fit(new LinearModel(), { x: matrix(0, 1, []), y: matrix(0, 1, []) }, { epochs: 1, batchSize: 1, seed: 1 })).rejects.toThrow(/empty/);
+    await expect(fit(new LinearModel(), line, { epochs: 1, batchSize: 0, seed: 1 })).rejects.toThrow(/batch size/);
+  });
+});

@@ -1,0 +1,1 @@
+export { runConformanceSuite, expectClose, CONFORMANCE_TOLERANCE, type ConformanceOptions } from './conformance.js';

@@ -1,0 +1,76 @@
+/**
+ * What a user gets from the registry: each publishable package is packed with `pnpm pack` (which
+ * rewrites `workspace:` ranges), the tarballs are installed into an empty project, and the
+ * project imports each package by name — through its `exports` map only.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const packages: Record<string, { dir: string; exports: string[] }> = {
+  '@twinprop/core': { dir: 'packages/core', exports: ['validateSpec', 'fit', 'Rng', 'parseModelFile', 'initializeWeights'] },
+  '@twinprop/engine-reference': { dir: 'packages/engine-reference', exports: ['ReferenceEngine'] },
+  '@twinprop/engine-tfjs': { dir: 'packages/engine-tfjs', exports: ['createTfjsEngine'] },
+  '@twinprop/datasets': { dir: 'packages/datasets', exports: ['loadDataset'] },
+};
+
+let work = '';
+function run(cmd: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+}
+
+describe('packed packages install and import from tarballs', () => {
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'twinprop-pack-'));
+    const tarballs = join(work, 'tarballs');
+    for (const { dir } of Object.values(packages)) run('pnpm', ['pack', '--pack-destination', tarballs], join(root, dir));
+    const files = readdirSync(tarballs);
+    const tarballOf = (name: string): string => {
+      const file = files.find((f) => f.startsWith(`${name.replace('@', '').replace('/', '-')}-`));
+      if (file === undefined) throw new Error(`no tarball for ${name} in ${files.join(', ')}`);
+      return `file:${join(tarballs, file)}`;
+    };
+    const app = join(work, 'app');
+    run('mkdir', ['-p', app], work);
+    const deps = Object.fromEntries(Object.keys(packages).map((name) => [name, tarballOf(name)]));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: deps, pnpm: { overrides: deps } }, null, 2),
+    );
+    // Third-party dependencies come from the local store that the workspace install filled (or the registry).
+    run('pnpm', ['install', '--prefer-offline', '--config.node-linker=isolated', '--config.confirm-modules-purge=false'], app);
+  }, 180_000);
+
+  afterAll(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const [name, { exports }] of Object.entries(packages)) {
+    it(`${name} imports by name and exposes ${exports.join(', ')}`, () => {
+      const script = `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(${JSON.stringify(exports)}.filter((k) => !(k in m))));`;
+      const missing = run('node', ['--input-type=module', '-e', script], join(work, 'app'));
+      expect(JSON.parse(missing.trim())).toEqual([]);
+    });
+
+    it(`${name} keeps its internals private (strict exports)`, () => {
+      const script = `try { await import(${JSON.stringify(`${name}/dist/index.js`)}); console.log('open'); } catch (e) { console.log(e.code); }`;
+      expect(run('node', ['--input-type=module', '-e', script], join(work, 'app')).trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    });
+  }
+
+  it('ships no tests in the tarballs', () => {
+    const listing = run('tar', ['-tzf', join(work, 'tarballs', readdirSync(join(work, 'tarballs')).find((f) => f.startsWith('twinprop-core-')) ?? '')], work);
+    expect(listing).toMatch(/package\/dist\/index\.js/);
+    expect(listing).not.toMatch(/\.test\./);
+    expect(listing).toMatch(/package\/README\.md/);
+  });
+});

@@ -259,9 +259,9 @@ export function playgroundShuffle(order: Int32Array, rng: Rng): Int32Array {
   return order;
 }
 
-function checkOptions(name: string, points: number, noise: number, minPoints: number): void {
-  if (!Number.isInteger(points) || points < minPoints) {
-    throw new DataError(`${name}: points must be an integer ≥ ${minPoints} (got ${points})`);
+function checkOptions(name: string, points: number, noise: number): void {
+  if (!Number.isInteger(points) || points < 1) {
+    throw new DataError(`${name}: points must be a positive integer (got ${points})`);
   }
   if (!(noise >= 0 && noise <= MAX_NOISE)) {
     throw new DataError(`${name}: noise must be between 0 and ${MAX_NOISE} percent (got ${noise})`);
@@ -273,7 +273,7 @@ export function playgroundDataset(name: PlaygroundDataset, options: PlaygroundOp
   const regression = isPlaygroundRegression(name);
   const points = options.points ?? (regression ? PLAYGROUND_POINTS.regression : PLAYGROUND_POINTS.classification);
   const noise = options.noise ?? 0;
-  checkOptions(name, points, noise, regression ? 1 : 2);
+  checkOptions(name, points, noise);
   const dtype = options.dtype ?? 'float64';
   const rng = options.rng ?? new Rng(options.seed ?? DEFAULT_SEED);
   const sink: PointSink = { x: arrayFor(dtype, points * 2), y: arrayFor(dtype, points), count: 0 };

@@ -1,0 +1,170 @@
+import { DataError, matrixFromRows, type Dataset } from '@twinprop/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { gateDataset } from './gates.js';
+import { iris } from './iris.js';
+import { circle, plane } from './playground.js';
+import {
+  applyStandardization,
+  batches,
+  binaryToMulticlass,
+  binaryToOneHot,
+  classIndices,
+  fitStandardization,
+  multiclassToBinary,
+  oneHot,
+  oneHotToBinary,
+  shuffleDataset,
+  standardize,
+  stratifiedSplit,
+} from './split.js';
+
+const rowKey = (d: Dataset, r: number): string =>
+  `${Array.from(d.x.data.subarray(r * d.x.cols, (r + 1) * d.x.cols)).join()}|${Array.from(d.y.data.subarray(r * d.y.cols, (r + 1) * d.y.cols)).join()}`;
+const rowKeys = (d: Dataset): string[] => Array.from({ length: d.x.rows }, (_, r) => rowKey(d, r));
+const countClasses = (d: Dataset): Map<number, number> => {
+  const counts = new Map<number, number>();
+  for (const k of classIndices(d.y)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return counts;
+};
+
+describe('shuffleDataset', () => {
+  it('permutes rows with features and targets together; seeded', () => {
+    const d = circle({ points: 60, seed: 1 });
+    const a = shuffleDataset(d, 5);
+    expect(rowKeys(a).sort()).toEqual(rowKeys(d).sort());
+    expect(rowKeys(a)).not.toEqual(rowKeys(d));
+    expect(rowKeys(shuffleDataset(d, 5))).toEqual(rowKeys(a));
+    expect(rowKeys(shuffleDataset(d, 6))).not.toEqual(rowKeys(a));
+  });
+});
+
+describe('stratifiedSplit', () => {
+  it('iris 80/20: 40 + 10 of each class, no row lost or repeated', () => {
+    const d = iris();
+    const { train, test } = stratifiedSplit(d, { testFraction: 0.2, seed: 1 });
+    expect(test).toBeDefined();
+    expect([...countClasses(train).entries()].sort()).toEqual([
+      [0, 40],
+      [1, 40],
+      [2, 40],
+    ]);
+    expect([...countClasses(test!).entries()].sort()).toEqual([
+      [0, 10],
+      [1, 10],
+      [2, 10],
+    ]);
+    expect([...rowKeys(train), ...rowKeys(test!)].sort()).toEqual(rowKeys(d).sort());
+    expect(train.classNames).toEqual(d.classNames);
+  });
+
+  it('property: each class gives round(n_c · f) rows to test; deterministic by seed', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 120 }),
+        fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+        fc.integer(),
+        (labels, fraction, seed) => {
+          const data: Dataset = {
+            name: 't',
+            task: 'multiclass',
+            x: matrixFromRows(labels.map((_, i) => [i])),
+            y: oneHot(labels, 4),
+          };
+          const n = labels.length;
+          const perClass = [0, 1, 2, 3].map((k) => labels.filter((l) => l === k).length);
+          const expectedTest = perClass.map((c) => Math.round(c * fraction));
+          if (n - expectedTest.reduce((a, b) => a + b, 0) === 0) return;
+          const { train, test } = stratifiedSplit(data, { testFraction: fraction, seed });
+          const testCounts = countClasses(test ?? { ...data, y: oneHot([], 4), x: matrixFromRows([]) });
+          expect([0, 1, 2, 3].map((k) => testCounts.get(k) ?? 0)).toEqual(expectedTest);
+          const ids = [...Array.from(train.x.data), ...Array.from(test?.x.data ?? [])].sort((a, b) => a - b);
+          expect(ids).toEqual(labels.map((_, i) => i));
+          const again = stratifiedSplit(data, { testFraction: fraction, seed });
+          expect(again.train.x.data).toEqual(train.x.data);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('regression is split at random by rows; fraction 0 gives no test part; bad fractions refused', () => {
+    const d = plane({ points: 100, seed: 1 });
+    const { train, test } = stratifiedSplit(d, { testFraction: 0.25, seed: 2 });
+    expect([train.x.rows, test?.x.rows]).toEqual([75, 25]);
+    expect(stratifiedSplit(d, { testFraction: 0, seed: 2 }).test).toBeUndefined();
+    expect(() => stratifiedSplit(d, { testFraction: 1, seed: 2 })).toThrow(DataError);
+  });
+});
+
+describe('standardization', () => {
+  it('fits mean and population std per column; constant column gets std 1', () => {
+    const x = matrixFromRows([
+      [1, 10, 5],
+      [3, 20, 5],
+      [5, 30, 5],
+    ]);
+    const s = fitStandardization(x);
+    expect(s.mean).toEqual([3, 20, 5]);
+    expect(s.std[0]).toBeCloseTo(Math.sqrt(8 / 3), 12);
+    expect(s.std[1]).toBeCloseTo(Math.sqrt(200 / 3), 12);
+    expect(s.std[2]).toBe(1);
+    const z = applyStandardization(x, s);
+    expect(z.data[0]).toBeCloseTo(-2 / Math.sqrt(8 / 3), 12);
+    expect(z.data[2]).toBe(0);
+  });
+
+  it('standardize fits on train only and applies the same numbers to test', () => {
+    const d = circle({ points: 200, seed: 3 });
+    const { train, test } = stratifiedSplit(d, { testFraction: 0.3, seed: 1 });
+    const out = standardize(train, test);
+    expect(out.standardization).toEqual(fitStandardization(train.x));
+    // train columns have mean 0 and std 1 afterwards; test columns generally do not exactly
+    const s = fitStandardization(out.train.x);
+    s.mean.forEach((m) => expect(m).toBeCloseTo(0, 10));
+    s.std.forEach((v) => expect(v).toBeCloseTo(1, 10));
+    const expected = ((test!.x.data[0]! - out.standardization.mean[0]!) / out.standardization.std[0]!);
+    expect(out.test!.x.data[0]).toBeCloseTo(expected, 12);
+  });
+
+  it('refuses a standardization of the wrong width', () => {
+    expect(() => applyStandardization(matrixFromRows([[1, 2]]), { mean: [0], std: [1] })).toThrow(/columns/);
+  });
+});
+
+describe('one-hot', () => {
+  it('binary 0/1 ↔ two columns', () => {
+    const y = gateDataset('xor').y; // 0 1 1 0
+    const hot = binaryToOneHot(y);
+    expect([hot.rows, hot.cols]).toEqual([4, 2]);
+    expect(Array.from(hot.data)).toEqual([1, 0, 0, 1, 0, 1, 1, 0]);
+    expect(Array.from(oneHotToBinary(hot).data)).toEqual([0, 1, 1, 0]);
+    const multi = binaryToMulticlass(gateDataset('and'));
+    expect(multi.task).toBe('multiclass');
+    expect(multiclassToBinary(multi).y.data).toEqual(gateDataset('and').y.data);
+  });
+
+  it('oneHot from indices, refusing out-of-range classes', () => {
+    expect(Array.from(oneHot([2, 0], 3).data)).toEqual([0, 0, 1, 1, 0, 0]);
+    expect(() => oneHot([3], 3)).toThrow(/class 3/);
+    expect(() => binaryToOneHot(matrixFromRows([[0.5]]))).toThrow(/not 0 or 1/);
+  });
+});
+
+describe('batches', () => {
+  it('walks every row once in the given order, the last batch short unless dropped', () => {
+    const d = circle({ points: 10, seed: 1 });
+    const order = Int32Array.from([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    const all = [...batches(d, 4, { order })];
+    expect(all.map((b) => b.x.rows)).toEqual([4, 4, 2]);
+    expect(all.map((b) => [b.start, b.end, b.index])).toEqual([
+      [0, 4, 0],
+      [4, 8, 1],
+      [8, 10, 2],
+    ]);
+    expect(Array.from(all[0]!.x.data.subarray(0, 2))).toEqual(Array.from(d.x.data.subarray(18, 20)));
+    expect(Array.from(all[2]!.y.data)).toEqual([d.y.data[1], d.y.data[0]]);
+    expect([...batches(d, 4, { dropLast: true })].length).toBe(2);
+    expect(() => [...batches(d, 0)]).toThrow(/batch size/);
+  });
+});

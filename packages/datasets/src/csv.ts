@@ -188,6 +188,7 @@ export async function readCsv(
       lastLine = line;
     }
   } catch (error) {
+    input.destroy(); // stop reading the rest of the file
     if (error instanceof DataError) throw error;
     if (error instanceof CsvError) {
       const column = (error as CsvError & { column?: unknown }).column;

@@ -1,0 +1,318 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  assertBatchMatchesSpec,
+  assertWeightsMatchSpec,
+  layersOf,
+  ShapeError,
+  TwinpropError,
+  UnsupportedFeatureError,
+  validateSpec,
+  validateTrainingConfig,
+  type Batch,
+  type BatchRows,
+  type LossAndGradients,
+  type Matrix,
+  type Model,
+  type ModelSpec,
+  type OptimizerState,
+  type PreparedData,
+  type TrainingConfig,
+  type Weights,
+} from '@twinprop/core';
+import { activateBackend, type TfjsBackend } from './backend.js';
+import { matrixToTensor, readFloat32, tensorsToWeights, weightsToTensors } from './convert.js';
+import { activate, dataLoss, regularizationGradient, regularizationPenalty, regularizationRates } from './losses.js';
+import { TfjsOptimizer } from './optimizers.js';
+
+export const ENGINE_NAME = 'tfjs';
+
+/**
+ * A training set uploaded to one backend. Batches are gathered there by row index; the epoch's
+ * row order is uploaded once and reused for every batch of that epoch.
+ */
+export class TfjsPreparedData implements PreparedData {
+  readonly rows: number;
+  readonly backend: TfjsBackend;
+  /** Features, [rows, inputSize] float32 on `backend`. */
+  readonly x: tf.Tensor2D;
+  /** Targets, [rows, output units] float32 on `backend`. */
+  readonly y: tf.Tensor2D;
+  /** The last row order seen: the caller's array, a host copy of what was uploaded, and the upload ([rows] int32). */
+  private order: { source: Int32Array; copy: Int32Array; tensor: tf.Tensor1D } | undefined;
+  private disposed = false;
+  private readonly onDispose: (data: TfjsPreparedData) => void;
+
+  constructor(data: Batch, backend: TfjsBackend, onDispose: (data: TfjsPreparedData) => void) {
+    this.rows = data.x.rows;
+    this.backend = backend;
+    this.onDispose = onDispose;
+    // keep(): survive even if the caller wrapped us in its own tf.tidy.
+    this.x = tf.keep(matrixToTensor(data.x));
+    this.y = tf.keep(matrixToTensor(data.y));
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * The uploaded int32 tensor of `order` (all of it, not just this batch). Uploaded again only when
+   * a different array arrives (a new epoch) or when the caller changed the rows `[start, end)` of
+   * the same array in place since the upload.
+   */
+  orderTensor(order: Int32Array, start: number, end: number): tf.Tensor1D {
+    const cached = this.order;
+    if (cached?.source === order && cached.copy.length === order.length && sameRange(cached.copy, order, start, end)) {
+      return cached.tensor;
+    }
+    for (let i = 0; i < order.length; i++) {
+      const row = order[i] ?? -1;
+      if (!(row >= 0 && row < this.rows)) {
+        throw new ShapeError(`rows.order[${i}] = ${row} is outside the prepared data's rows 0…${this.rows - 1}`);
+      }
+    }
+    cached?.tensor.dispose();
+    const copy = Int32Array.from(order);
+    this.order = { source: order, copy, tensor: tf.keep(tf.tensor1d(copy, 'int32')) };
+    return this.order.tensor;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.x.dispose();
+    this.y.dispose();
+    this.order?.tensor.dispose();
+    this.order = undefined;
+    this.onDispose(this);
+  }
+}
+
+function sameRange(a: Int32Array, b: Int32Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A multilayer perceptron as tfjs variables: layer ℓ computes `z = H·W_ℓ + b_ℓ` (one fused
+ * matMul with bias) and `H_ℓ = σ_ℓ(z)`. Losses start from the output layer's logits. Every method
+ * first makes this model's backend the active one, runs its ops inside `tf.tidy`, and converts
+ * to core types only at the end.
+ */
+export class TfjsModel implements Model {
+  readonly spec: ModelSpec;
+  readonly training: TrainingConfig;
+  readonly engine = ENGINE_NAME;
+  readonly backend: TfjsBackend;
+  readonly dtype = 'float32' as const;
+
+  /** The initialized tfjs backend object this model's tensors live on. */
+  private readonly backendObject: object;
+  /** W_ℓ, [inputs, outputs] per layer. */
+  private readonly kernels: tf.Variable[] = [];
+  /** b_ℓ, [outputs] per layer. */
+  private readonly biases: tf.Variable[] = [];
+  /** All parameters in core's order: W₀, b₀, W₁, b₁, … */
+  private readonly params: tf.Variable[] = [];
+  private readonly optimizer: TfjsOptimizer;
+  private readonly rates: { l1: number; l2: number };
+  /** Why gradient training is refused, when a layer is `step`. */
+  private readonly untrainable: string | undefined;
+  private readonly prepared = new Set<TfjsPreparedData>();
+  private disposed = false;
+
+  constructor(spec: ModelSpec, weights: Weights, training: TrainingConfig, backend: TfjsBackend, backendObject: object) {
+    this.spec = validateSpec(spec);
+    this.training = validateTrainingConfig(this.spec, training);
+    assertWeightsMatchSpec(this.spec, weights);
+    this.backend = backend;
+    this.backendObject = backendObject;
+    this.rates = regularizationRates(training.regularization);
+    const stepLayers = layersOf(this.spec)
+      .map((layer, i) => (layer.activation === 'step' ? i : -1))
+      .filter((i) => i >= 0);
+    this.untrainable =
+      stepLayers.length === 0
+        ? undefined
+        : `layer${stepLayers.length > 1 ? 's' : ''} ${stepLayers.join(', ')} use${stepLayers.length > 1 ? '' : 's'} the step activation, ` +
+          'whose derivative is 0 almost everywhere; train perceptrons with the perceptron rule';
+    this.activate();
+    tf.tidy(() => {
+      weightsToTensors(weights).forEach((value, i) => {
+        const variable = tf.variable(value, true);
+        this.params.push(variable);
+        (i % 2 === 0 ? this.kernels : this.biases).push(variable);
+      });
+    });
+    this.optimizer = new TfjsOptimizer(this.training.optimizer, this.params);
+  }
+
+  private activate(): void {
+    if (this.disposed) throw new TwinpropError('MODEL_DISPOSED', `${ENGINE_NAME} engine: this model has been disposed`);
+    activateBackend(this.backend, this.backendObject);
+  }
+
+  private assertTrainable(): void {
+    if (this.untrainable !== undefined) {
+      throw new UnsupportedFeatureError(ENGINE_NAME, 'gradient training of step layers', this.untrainable);
+    }
+  }
+
+  /** Output-layer logits z, [rows, output units]. Call inside a tidy. */
+  private logits(x: tf.Tensor2D): tf.Tensor2D {
+    const layers = layersOf(this.spec);
+    let h = x;
+    layers.forEach((layer, i) => {
+      const kernel = this.kernels[i];
+      const bias = this.biases[i];
+      if (kernel === undefined || bias === undefined) throw new Error(`layer ${i} has no parameters`);
+      const z = tf.fused.matMul({ a: h, b: kernel as tf.Tensor2D, bias }) as tf.Tensor2D;
+      h = i === layers.length - 1 ? z : activate(layer.activation, z);
+    });
+    return h;
+  }
+
+  /** Mean data loss plus regularization of (x, y), a scalar. Call inside a tidy. */
+  private totalLoss(data: tf.Scalar): tf.Scalar {
+    const penalty = regularizationPenalty(this.kernels, this.rates);
+    return penalty === undefined ? data : tf.add(data, penalty);
+  }
+
+  /** ∂loss/∂θ in parameter order, regularization included. Call inside a tidy. */
+  private gradients(x: tf.Tensor2D, y: tf.Tensor2D): { dataLoss: tf.Scalar; dLossDParams: tf.Tensor[] } {
+    const { value, grads } = tf.variableGrads(() => dataLoss(this.training.loss, this.spec.output.activation, this.logits(x), y), this.params);
+    const dLossDParams = this.params.map((param, i) => {
+      const dDataLossDParam = grads[param.name];
+      if (dDataLossDParam === undefined) throw new Error(`tf.variableGrads returned no gradient for parameter ${i}`);
+      const dPenaltyDParam = i % 2 === 0 ? regularizationGradient(param, this.rates) : undefined;
+      return dPenaltyDParam === undefined ? dDataLossDParam : tf.add(dDataLossDParam, dPenaltyDParam);
+    });
+    return { dataLoss: value, dLossDParams };
+  }
+
+  predict(x: Matrix): Matrix {
+    if (x.cols !== this.spec.inputSize) {
+      throw new ShapeError(`data has ${x.cols} features per row, the model expects ${this.spec.inputSize}`);
+    }
+    this.activate();
+    const units = this.spec.output.units;
+    if (x.rows === 0) return { rows: 0, cols: units, data: new Float32Array(0) };
+    const out = tf.tidy(() => activate(this.spec.output.activation, this.logits(matrixToTensor(x))));
+    try {
+      return { rows: x.rows, cols: units, data: readFloat32(out) };
+    } finally {
+      out.dispose();
+    }
+  }
+
+  loss(batch: Batch): number {
+    assertBatchMatchesSpec(this.spec, batch);
+    this.activate();
+    const total = tf.tidy(() =>
+      this.totalLoss(dataLoss(this.training.loss, this.spec.output.activation, this.logits(matrixToTensor(batch.x)), matrixToTensor(batch.y))),
+    );
+    return readScalar(total);
+  }
+
+  lossAndGradients(batch: Batch): LossAndGradients {
+    this.assertTrainable();
+    assertBatchMatchesSpec(this.spec, batch);
+    this.activate();
+    const [total, ...dLossDParams] = tf.tidy(() => {
+      const { dataLoss: data, dLossDParams: grads } = this.gradients(matrixToTensor(batch.x), matrixToTensor(batch.y));
+      return [this.totalLoss(data), ...grads];
+    });
+    try {
+      return { loss: readFloat32(total!)[0] ?? Number.NaN, gradients: tensorsToWeights(dLossDParams) };
+    } finally {
+      total?.dispose();
+      for (const t of dLossDParams) t.dispose();
+    }
+  }
+
+  prepare(data: Batch): PreparedData {
+    assertBatchMatchesSpec(this.spec, data);
+    this.activate();
+    const prepared = new TfjsPreparedData(data, this.backend, (d) => this.prepared.delete(d));
+    this.prepared.add(prepared);
+    return prepared;
+  }
+
+  trainStep(data: PreparedData, rows: BatchRows, returnLoss = false): number | undefined {
+    this.assertTrainable();
+    const prepared = this.checkPrepared(data);
+    const { order, start, end } = rows;
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= order.length)) {
+      throw new ShapeError(`batch rows ${start}…${end} are not a non-empty range within the order's ${order.length} entries`);
+    }
+    this.activate();
+    const orderTensor = prepared.orderTensor(order, start, end);
+    const loss = tf.tidy(() => {
+      const batchRows = tf.slice(orderTensor, [start], [end - start]);
+      const x = tf.gather(prepared.x, batchRows);
+      const y = tf.gather(prepared.y, batchRows);
+      const { dataLoss: data, dLossDParams } = this.gradients(x, y);
+      // The loss before the update; computed (eagerly) before any parameter changes.
+      const total = returnLoss ? this.totalLoss(data) : undefined;
+      this.optimizer.apply(this.params, dLossDParams);
+      return total;
+    });
+    // The only host sync of a step, and only when asked for.
+    return loss === undefined ? undefined : readScalar(loss);
+  }
+
+  private checkPrepared(data: PreparedData): TfjsPreparedData {
+    if (!(data instanceof TfjsPreparedData)) {
+      throw new TypeError(`${ENGINE_NAME} engine: trainStep needs data from this engine's prepare()`);
+    }
+    if (data.isDisposed) throw new TwinpropError('DATA_DISPOSED', `${ENGINE_NAME} engine: the prepared data has been disposed`);
+    if (data.backend !== this.backend) {
+      throw new TypeError(`${ENGINE_NAME} engine: data prepared on the ${data.backend} backend cannot train a model on ${this.backend}`);
+    }
+    if (data.x.shape[1] !== this.spec.inputSize || data.y.shape[1] !== this.spec.output.units) {
+      throw new ShapeError(
+        `prepared data has ${data.x.shape[1]} features and ${data.y.shape[1]} targets per row, the model needs ${this.spec.inputSize} and ${this.spec.output.units}`,
+      );
+    }
+    return data;
+  }
+
+  getWeights(): Weights {
+    this.activate();
+    return tensorsToWeights(this.params);
+  }
+
+  setWeights(weights: Weights): void {
+    assertWeightsMatchSpec(this.spec, weights);
+    this.activate();
+    tf.tidy(() => {
+      weightsToTensors(weights).forEach((value, i) => this.params[i]?.assign(value));
+    });
+  }
+
+  getOptimizerState(): OptimizerState {
+    this.activate();
+    return this.optimizer.getState();
+  }
+
+  setOptimizerState(state: OptimizerState): void {
+    this.activate();
+    this.optimizer.setState(state, this.spec);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    for (const data of [...this.prepared]) data.dispose();
+    for (const variable of this.params) variable.dispose();
+    this.optimizer.dispose();
+    this.disposed = true;
+  }
+}
+
+function readScalar(t: tf.Tensor): number {
+  try {
+    return t.dataSync()[0] ?? Number.NaN;
+  } finally {
+    t.dispose();
+  }
+}

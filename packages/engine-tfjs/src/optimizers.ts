@@ -1,0 +1,133 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  assertWeightsMatchSpec,
+  OPTIMIZER_SLOTS,
+  SpecError,
+  type ModelSpec,
+  type OptimizerConfig,
+  type OptimizerState,
+} from '@twinprop/core';
+import { tensorsToWeights, weightsToTensors } from './convert.js';
+
+/**
+ * sgd, momentum and adam, written with tf ops on slot variables this class owns — not with
+ * `tf.train.*`. The update rules are exactly those of `tf.train.sgd/momentum/adam` (and of core's
+ * optimizer.ts); owning them buys two things:
+ * - `getState`/`setState` in core's {@link OptimizerState} form (`step` plus named slots), so a
+ *   restored model continues bit-identically. tf.train's Adam keeps β₁ᵗ and β₂ᵗ as float32
+ *   variables multiplied once per step, which a step count alone cannot restore exactly.
+ * - Adam's bias corrections `1 − βᵗ` are computed in float64 from the step count, as core and
+ *   the reference engine do, instead of from a float32 running product.
+ *
+ * `apply` must run inside the caller's `tf.tidy`: every temporary it creates is freed there;
+ * only the slot variables and the parameters (via `assign`) keep data.
+ */
+export class TfjsOptimizer {
+  readonly config: OptimizerConfig;
+  /** Updates applied so far (t − 1 before the next update). */
+  private step = 0;
+  /** Slot name → one variable per parameter, in the parameters' order. */
+  private readonly slots = new Map<string, tf.Variable[]>();
+
+  constructor(config: OptimizerConfig, params: readonly tf.Variable[]) {
+    this.config = config;
+    for (const name of OPTIMIZER_SLOTS[config.kind]) {
+      const variables: tf.Variable[] = [];
+      // Variables outlive the tidy; the zero tensors they were made from do not.
+      tf.tidy(() => {
+        for (const p of params) variables.push(tf.variable(tf.zerosLike(p), false));
+      });
+      this.slots.set(name, variables);
+    }
+  }
+
+  private slot(name: string, index: number): tf.Variable {
+    const variable = this.slots.get(name)?.[index];
+    if (variable === undefined) throw new Error(`optimizer slot ${name}[${index}] is missing`);
+    return variable;
+  }
+
+  /** One update `θ ← θ − η·(…)` of every parameter from its gradient `dLossDParam` (same order). */
+  apply(params: readonly tf.Variable[], dLossDParams: readonly tf.Tensor[]): void {
+    const config = this.config;
+    const t = this.step + 1;
+    params.forEach((param, i) => {
+      const g = dLossDParams[i];
+      if (g === undefined) throw new Error(`no gradient for parameter ${i}`);
+      switch (config.kind) {
+        case 'sgd':
+          // θ ← θ − η·g
+          param.assign(tf.sub(param, tf.mul(g, config.learningRate)));
+          return;
+        case 'momentum': {
+          // a ← μ·a + g;  θ ← θ − η·a, or with Nesterov θ ← θ − η·(g + μ·a)
+          const accumulation = this.slot('accumulation', i);
+          const newAccumulation = tf.add(tf.mul(accumulation, config.momentum), g);
+          accumulation.assign(newAccumulation);
+          const direction = config.nesterov ? tf.add(g, tf.mul(newAccumulation, config.momentum)) : newAccumulation;
+          param.assign(tf.sub(param, tf.mul(direction, config.learningRate)));
+          return;
+        }
+        case 'adam': {
+          // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
+          const firstMoment = this.slot('firstMoment', i);
+          const secondMoment = this.slot('secondMoment', i);
+          const m = tf.add(tf.mul(firstMoment, config.beta1), tf.mul(g, 1 - config.beta1));
+          const v = tf.add(tf.mul(secondMoment, config.beta2), tf.mul(tf.square(g), 1 - config.beta2));
+          firstMoment.assign(m);
+          secondMoment.assign(v);
+          const mHat = tf.div(m, 1 - config.beta1 ** t);
+          const vHat = tf.div(v, 1 - config.beta2 ** t);
+          param.assign(tf.sub(param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), config.epsilon)), config.learningRate)));
+          return;
+        }
+      }
+    });
+    this.step = t;
+  }
+
+  getState(): OptimizerState {
+    const slots: Record<string, ReturnType<typeof tensorsToWeights>> = {};
+    for (const [name, variables] of this.slots) slots[name] = tensorsToWeights(variables);
+    return { kind: this.config.kind, step: this.step, slots };
+  }
+
+  /** Restores a state from {@link getState} (of this or any engine); validates kind, slots and shapes. */
+  setState(state: OptimizerState, spec: ModelSpec): void {
+    if (state.kind !== this.config.kind) {
+      throw new SpecError('optimizerState.kind', `the state is for ${state.kind} but the model trains with ${this.config.kind}`);
+    }
+    if (!Number.isInteger(state.step) || state.step < 0) {
+      throw new SpecError('optimizerState.step', `must be an integer ≥ 0 (got ${String(state.step)})`);
+    }
+    const expected = OPTIMIZER_SLOTS[this.config.kind];
+    const given = Object.keys(state.slots);
+    const missing = expected.filter((name) => !given.includes(name));
+    const extra = given.filter((name) => !expected.includes(name));
+    if (missing.length > 0 || extra.length > 0) {
+      throw new SpecError(
+        'optimizerState.slots',
+        `${this.config.kind} keeps slots [${expected.join(', ')}]` +
+          (missing.length > 0 ? `; missing ${missing.join(', ')}` : '') +
+          (extra.length > 0 ? `; unexpected ${extra.join(', ')}` : ''),
+      );
+    }
+    for (const name of expected) {
+      const weights = state.slots[name];
+      if (weights !== undefined) assertWeightsMatchSpec(spec, weights);
+    }
+    tf.tidy(() => {
+      for (const name of expected) {
+        const weights = state.slots[name];
+        if (weights === undefined) continue;
+        weightsToTensors(weights).forEach((value, i) => this.slot(name, i).assign(value));
+      }
+    });
+    this.step = state.step;
+  }
+
+  dispose(): void {
+    for (const variables of this.slots.values()) for (const v of variables) v.dispose();
+    this.slots.clear();
+  }
+}

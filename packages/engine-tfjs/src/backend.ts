@@ -222,10 +222,13 @@ export async function resolveBackend(request: TfjsBackendRequest): Promise<{ bac
   throw new BackendUnavailableError('auto', `no TensorFlow.js backend could be loaded — ${reasons.join(' | ')}`);
 }
 
-/** Which backends load in this process, with the reason for each that does not. */
-export async function availableBackends(): Promise<BackendAvailability[]> {
+/**
+ * Which backends load in this process (trying each, once), with the reason for each that does not.
+ * Pass a subset to check only those.
+ */
+export async function availableBackends(backends: readonly TfjsBackend[] = TFJS_BACKENDS): Promise<BackendAvailability[]> {
   const out: BackendAvailability[] = [];
-  for (const backend of TFJS_BACKENDS) {
+  for (const backend of backends) {
     try {
       out.push({ backend, available: true, detail: await loadBackend(backend) });
     } catch (error) {

@@ -38,11 +38,11 @@ export function activate(activation: Activation, z: tf.Tensor2D): tf.Tensor2D {
 export function dataLoss(loss: LossName, outputActivation: Activation, logits: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
   switch (loss) {
     case 'binaryCrossEntropy':
-      return tf.losses.sigmoidCrossEntropy(y, logits, undefined, 0, tf.Reduction.MEAN) as tf.Scalar;
+      return tf.losses.sigmoidCrossEntropy<tf.Tensor2D, tf.Scalar>(y, logits, undefined, 0, tf.Reduction.MEAN);
     case 'softmaxCrossEntropy':
-      return tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.MEAN) as tf.Scalar;
+      return tf.losses.softmaxCrossEntropy<tf.Tensor2D, tf.Scalar>(y, logits, undefined, 0, tf.Reduction.MEAN);
     case 'meanSquaredError':
-      return tf.losses.meanSquaredError(y, activate(outputActivation, logits), undefined, tf.Reduction.MEAN) as tf.Scalar;
+      return tf.losses.meanSquaredError<tf.Tensor2D, tf.Scalar>(y, activate(outputActivation, logits), undefined, tf.Reduction.MEAN);
   }
 }
 

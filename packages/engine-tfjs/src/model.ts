@@ -166,7 +166,7 @@ export class TfjsModel implements Model {
       const kernel = this.kernels[i];
       const bias = this.biases[i];
       if (kernel === undefined || bias === undefined) throw new Error(`layer ${i} has no parameters`);
-      const z = tf.fused.matMul({ a: h, b: kernel as tf.Tensor2D, bias }) as tf.Tensor2D;
+      const z = tf.fused.matMul({ a: h, b: kernel, bias }) as tf.Tensor2D;
       h = i === layers.length - 1 ? z : activate(layer.activation, z);
     });
     return h;
@@ -223,9 +223,9 @@ export class TfjsModel implements Model {
       return [this.totalLoss(data), ...grads];
     });
     try {
-      return { loss: readFloat32(total!)[0] ?? Number.NaN, gradients: tensorsToWeights(dLossDParams) };
+      return { loss: readFloat32(total)[0] ?? Number.NaN, gradients: tensorsToWeights(dLossDParams) };
     } finally {
-      total?.dispose();
+      total.dispose();
       for (const t of dLossDParams) t.dispose();
     }
   }

@@ -16,33 +16,50 @@ import { allocate } from './matrix.js';
  * (tfjs-core `sgd_optimizer.ts`, `momentum_optimizer.ts`, `adam_optimizer.ts`), so the two engines
  * can be compared step by step. θ is a parameter, g = ∂L/∂θ, η the learning rate.
  *
- * In float32, tfjs rounds the result of every tensor operation to float32 and turns each JS
- * number it is given (η, μ, β₁, 1 − β₁, ε, …) into a float32 scalar. We do the same by applying
- * `round` (Math.fround) after every operation, in tfjs's order, which costs little because the
- * optimizer touches each parameter once per step. In float64 `round` is the identity.
+ * Each rule has two loops. The float64 loop is the formula. The float32 loop is the same formula
+ * in tfjs's float32 arithmetic: tfjs rounds the result of every tensor operation to float32 and
+ * turns each JS number it is given (−η, μ, β₁, 1 − β₁, ε, …) into a float32 scalar, so we apply
+ * `f = Math.fround` after every operation, in tfjs's order. (Two loops rather than one loop with
+ * a rounding function: a call through a variable that is sometimes `Math.fround` and sometimes the
+ * identity cannot be inlined, and made float32 Adam three times slower.)
  */
-type Round = (x: number) => number;
-const identity: Round = (x) => x;
+const f = Math.fround;
 
 /** Plain gradient descent (`tf.train.sgd`): θ ← θ + c·g with c = −η. */
-function sgdUpdate(config: SgdConfig, round: Round, theta: FloatArray, gradient: FloatArray): void {
-  const c = round(-config.learningRate);
-  for (let i = 0; i < theta.length; i++) theta[i] = round(round(c * gradient[i]!) + theta[i]!);
+function sgdUpdate(config: SgdConfig, theta: FloatArray, gradient: FloatArray): void {
+  if (theta instanceof Float64Array) {
+    const c = -config.learningRate;
+    for (let i = 0; i < theta.length; i++) theta[i] = c * gradient[i]! + theta[i]!;
+    return;
+  }
+  const c = f(-config.learningRate);
+  for (let i = 0; i < theta.length; i++) theta[i] = f(f(c * gradient[i]!) + theta[i]!);
 }
 
 /**
  * Momentum (`tf.train.momentum`): accumulator a ← μ·a + g, then θ ← θ − η·a, or with Nesterov
  * θ ← θ − η·(g + μ·a) using the new a.
  */
-function momentumUpdate(config: MomentumConfig, round: Round, theta: FloatArray, gradient: FloatArray, accumulation: FloatArray): void {
-  const c = round(-config.learningRate);
-  const mu = round(config.momentum);
+function momentumUpdate(config: MomentumConfig, theta: FloatArray, gradient: FloatArray, accumulation: FloatArray): void {
+  const nesterov = config.nesterov;
+  if (theta instanceof Float64Array) {
+    const c = -config.learningRate;
+    const mu = config.momentum;
+    for (let i = 0; i < theta.length; i++) {
+      const g = gradient[i]!;
+      const a = mu * accumulation[i]! + g;
+      accumulation[i] = a;
+      theta[i] = (nesterov ? c * (g + a * mu) : c * a) + theta[i]!;
+    }
+    return;
+  }
+  const c = f(-config.learningRate);
+  const mu = f(config.momentum);
   for (let i = 0; i < theta.length; i++) {
     const g = gradient[i]!;
-    const a = round(round(mu * accumulation[i]!) + g);
+    const a = f(f(mu * accumulation[i]!) + g);
     accumulation[i] = a;
-    const step = config.nesterov ? round(c * round(g + round(a * mu))) : round(c * a);
-    theta[i] = round(step + theta[i]!);
+    theta[i] = f((nesterov ? f(c * f(g + f(a * mu))) : f(c * a)) + theta[i]!);
   }
 }
 
@@ -56,7 +73,6 @@ function momentumUpdate(config: MomentumConfig, round: Round, theta: FloatArray,
  */
 function adamUpdate(
   config: AdamConfig,
-  round: Round,
   theta: FloatArray,
   gradient: FloatArray,
   firstMoment: FloatArray,
@@ -64,24 +80,39 @@ function adamUpdate(
   accBeta1: number,
   accBeta2: number,
 ): void {
-  const beta1 = round(config.beta1);
-  const beta2 = round(config.beta2);
-  const oneMinusBeta1 = round(1 - config.beta1);
-  const oneMinusBeta2 = round(1 - config.beta2);
-  const oneMinusAccBeta1 = round(1 - accBeta1);
-  const oneMinusAccBeta2 = round(1 - accBeta2);
-  const epsilon = round(config.epsilon);
-  const c = round(-config.learningRate);
+  if (theta instanceof Float64Array) {
+    const { beta1, beta2, epsilon } = config;
+    const c = -config.learningRate;
+    for (let i = 0; i < theta.length; i++) {
+      const g = gradient[i]!;
+      const m = firstMoment[i]! * beta1 + g * (1 - beta1);
+      const v = secondMoment[i]! * beta2 + g * g * (1 - beta2);
+      firstMoment[i] = m;
+      secondMoment[i] = v;
+      const mHat = m / (1 - accBeta1);
+      const vHat = v / (1 - accBeta2);
+      theta[i] = (mHat / (Math.sqrt(vHat) + epsilon)) * c + theta[i]!;
+    }
+    return;
+  }
+  const beta1 = f(config.beta1);
+  const beta2 = f(config.beta2);
+  const oneMinusBeta1 = f(1 - config.beta1);
+  const oneMinusBeta2 = f(1 - config.beta2);
+  const oneMinusAccBeta1 = f(1 - accBeta1);
+  const oneMinusAccBeta2 = f(1 - accBeta2);
+  const epsilon = f(config.epsilon);
+  const c = f(-config.learningRate);
   for (let i = 0; i < theta.length; i++) {
     const g = gradient[i]!;
-    const m = round(round(firstMoment[i]! * beta1) + round(g * oneMinusBeta1));
-    const v = round(round(secondMoment[i]! * beta2) + round(round(g * g) * oneMinusBeta2));
+    const m = f(f(firstMoment[i]! * beta1) + f(g * oneMinusBeta1));
+    const v = f(f(secondMoment[i]! * beta2) + f(f(g * g) * oneMinusBeta2));
     firstMoment[i] = m;
     secondMoment[i] = v;
-    const mHat = round(m / oneMinusAccBeta1);
-    const vHat = round(v / oneMinusAccBeta2);
-    const direction = round(mHat / round(round(Math.sqrt(vHat)) + epsilon));
-    theta[i] = round(round(direction * c) + theta[i]!);
+    const mHat = f(m / oneMinusAccBeta1);
+    const vHat = f(v / oneMinusAccBeta2);
+    const direction = f(mHat / f(f(Math.sqrt(vHat)) + epsilon));
+    theta[i] = f(f(direction * c) + theta[i]!);
   }
 }
 
@@ -97,14 +128,12 @@ export class Optimizer {
   /** Adam's running products β₁ᵗ and β₂ᵗ for the next step t (start at β₁, β₂). */
   private accBeta1 = 0;
   private accBeta2 = 0;
-  private readonly round: Round;
 
   constructor(
     readonly config: OptimizerConfig,
     readonly dtype: DType,
     private readonly sizes: readonly number[],
   ) {
-    this.round = dtype === 'float32' ? Math.fround : identity;
     this.slots = new Map(OPTIMIZER_SLOTS[config.kind].map((name) => [name, sizes.map((n) => allocate(dtype, n))]));
     this.resetAccumulatedBetas(0);
   }
@@ -114,18 +143,18 @@ export class Optimizer {
     const config = this.config;
     switch (config.kind) {
       case 'sgd':
-        for (let p = 0; p < params.length; p++) sgdUpdate(config, this.round, params[p]!, gradients[p]!);
+        for (let p = 0; p < params.length; p++) sgdUpdate(config, params[p]!, gradients[p]!);
         break;
       case 'momentum': {
         const accumulation = this.slot('accumulation');
-        for (let p = 0; p < params.length; p++) momentumUpdate(config, this.round, params[p]!, gradients[p]!, accumulation[p]!);
+        for (let p = 0; p < params.length; p++) momentumUpdate(config, params[p]!, gradients[p]!, accumulation[p]!);
         break;
       }
       case 'adam': {
         const m = this.slot('firstMoment');
         const v = this.slot('secondMoment');
         for (let p = 0; p < params.length; p++) {
-          adamUpdate(config, this.round, params[p]!, gradients[p]!, m[p]!, v[p]!, this.accBeta1, this.accBeta2);
+          adamUpdate(config, params[p]!, gradients[p]!, m[p]!, v[p]!, this.accBeta1, this.accBeta2);
         }
         this.accBeta1 = this.round(this.accBeta1 * this.round(config.beta1));
         this.accBeta2 = this.round(this.accBeta2 * this.round(config.beta2));
@@ -182,6 +211,11 @@ export class Optimizer {
       this.accBeta1 = this.round(this.accBeta1 * beta1);
       this.accBeta2 = this.round(this.accBeta2 * beta2);
     }
+  }
+
+  /** Rounds a scalar to the optimizer's dtype (tfjs keeps accBeta1, accBeta2 as float32 tensors). */
+  private round(x: number): number {
+    return this.dtype === 'float32' ? f(x) : x;
   }
 
   private slot(name: string): FloatArray[] {

@@ -1,0 +1,133 @@
+import {
+  ModelFileError,
+  type EpochLog,
+  type Model,
+  type ModelFile,
+  type ModelMetadata,
+  type Standardization,
+  type Task,
+} from '@twinprop/core';
+import type { DataSource, SplitConfig } from './data.js';
+
+/** Everything besides the spec and training config that a training run needs to be redone or resumed. */
+export interface RunConfig extends DataSource, SplitConfig {
+  readonly batchSize: number;
+  /** The epoch to train up to. */
+  readonly epochs: number;
+}
+
+/** One epoch of the loss curve, as stored in the model file. */
+export interface HistoryEntry {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy?: number;
+  readonly testLoss?: number;
+  readonly testAccuracy?: number;
+  readonly testMse?: number;
+}
+
+export function historyEntry(log: EpochLog): HistoryEntry {
+  return {
+    epoch: log.epoch,
+    trainLoss: log.trainLoss,
+    ...(log.trainAccuracy === undefined ? {} : { trainAccuracy: log.trainAccuracy }),
+    ...(log.testLoss === undefined ? {} : { testLoss: log.testLoss }),
+    ...(log.testAccuracy === undefined ? {} : { testAccuracy: log.testAccuracy }),
+    ...(log.testMse === undefined ? {} : { testMse: log.testMse }),
+  };
+}
+
+export interface RunState {
+  readonly run: RunConfig;
+  readonly task: Task;
+  readonly classNames: readonly string[] | undefined;
+  readonly featureNames: readonly string[] | undefined;
+  readonly standardization: Standardization | undefined;
+  readonly history: readonly HistoryEntry[];
+  readonly epochsCompleted: number;
+  readonly batchesCompleted: number;
+}
+
+/**
+ * A model file (or checkpoint) for `model`: weights, optimizer state, and in the metadata the
+ * progress (epochs and batches completed), the standardization, the class names and how to
+ * reproduce the data, so `--resume` can continue exactly where it stopped.
+ */
+export function modelFileFor(model: Model, state: RunState): ModelFile {
+  const { run } = state;
+  const metadata: ModelMetadata = {
+    engine: model.engine,
+    backend: model.backend,
+    dataset: run.dataset,
+    task: state.task,
+    seed: run.seed,
+    batchSize: run.batchSize,
+    epochs: run.epochs,
+    epochsCompleted: state.epochsCompleted,
+    batchesCompleted: state.batchesCompleted,
+    ...(state.classNames === undefined ? {} : { classNames: [...state.classNames] }),
+    ...(state.featureNames === undefined ? {} : { featureNames: [...state.featureNames] }),
+    ...(state.standardization === undefined ? {} : { standardization: state.standardization }),
+    createdAt: new Date().toISOString(),
+    extra: {
+      run: {
+        testSplit: run.testSplit,
+        standardize: run.standardize,
+        ...(run.points === undefined ? {} : { points: run.points }),
+        ...(run.noise === undefined ? {} : { noise: run.noise }),
+        ...(run.label === undefined ? {} : { label: run.label }),
+      },
+      history: state.history,
+    },
+  };
+  return {
+    spec: model.spec,
+    training: model.training,
+    weights: model.getWeights(),
+    optimizerState: model.getOptimizerState(),
+    metadata,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalNumber(value: unknown, field: string, file: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ModelFileError('must be a finite number', { field, file });
+  return value;
+}
+
+/** The run a model file came from; ModelFileError when the file lacks what resuming needs. */
+export function runConfigOf(file: ModelFile, path: string): RunConfig {
+  const m = file.metadata;
+  const missing = (field: string): never => {
+    throw new ModelFileError('is missing; only files written by `twinprop train` can be resumed', { field: `metadata.${field}`, file: path });
+  };
+  const run = isRecord(m.extra?.run) ? m.extra.run : missing('extra.run');
+  const testSplit = optionalNumber(run.testSplit, 'metadata.extra.run.testSplit', path) ?? missing('extra.run.testSplit');
+  if (typeof run.standardize !== 'boolean') missing('extra.run.standardize');
+  const label = run.label;
+  if (label !== undefined && typeof label !== 'string') throw new ModelFileError('must be a string', { field: 'metadata.extra.run.label', file: path });
+  return {
+    dataset: m.dataset ?? missing('dataset'),
+    seed: m.seed ?? missing('seed'),
+    batchSize: m.batchSize ?? missing('batchSize'),
+    epochs: m.epochs ?? missing('epochs'),
+    testSplit,
+    standardize: run.standardize === true,
+    points: optionalNumber(run.points, 'metadata.extra.run.points', path),
+    noise: optionalNumber(run.noise, 'metadata.extra.run.noise', path),
+    label,
+  };
+}
+
+/** The loss curve stored in a model file (empty when there is none or it is malformed). */
+export function historyOf(file: ModelFile): HistoryEntry[] {
+  const history = file.metadata.extra?.history;
+  if (!Array.isArray(history)) return [];
+  return history.filter(
+    (entry): entry is HistoryEntry => isRecord(entry) && typeof entry.epoch === 'number' && typeof entry.trainLoss === 'number',
+  );
+}

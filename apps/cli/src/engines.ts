@@ -38,8 +38,22 @@ export async function createEngine(request: EngineRequest): Promise<Engine> {
       if (request.dtype === 'float64') {
         throw new UsageError('the tfjs engine computes in float32 only; use --dtype float32, or --engine reference for float64');
       }
+      silenceTfjsBanner();
       const { createTfjsEngine } = await import('@twinprop/engine-tfjs');
       return createTfjsEngine({ backend: request.backend ?? 'auto' });
     }
   }
+}
+
+/**
+ * TensorFlow.js's cpu backend greets Node.js users with a multi-line console.warn suggesting
+ * tfjs-node. The CLI already says which backend it runs on, so that one message is dropped; every
+ * other warning passes through.
+ */
+function silenceTfjsBanner(): void {
+  const original = console.warn.bind(console);
+  console.warn = (...args: unknown[]): void => {
+    if (typeof args[0] === 'string' && args[0].includes('looks like you are running TensorFlow.js in Node.js')) return;
+    original(...args);
+  };
 }

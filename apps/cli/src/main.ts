@@ -2,25 +2,29 @@
 import { Command, CommanderError } from 'commander';
 import { TwinpropError } from '@twinprop/core';
 import { datasetsCommand } from './commands/datasets.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { describeFileSystemError, EXIT, exitCodeFor, isFileSystemError } from './errors.js';
 import { err } from './io.js';
 import { configure } from './options.js';
 
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
-export function createProgram(): Command {
+function createProgram(): Command {
   const program = new Command('twinprop')
     .description('Train multilayer perceptrons with a from-scratch engine or TensorFlow.js, and check that they agree.')
     .version(VERSION, '-V, --version')
     .addCommand(trainCommand())
+    .addCommand(evaluateCommand())
+    .addCommand(predictCommand())
     .addCommand(datasetsCommand());
   configure(program);
   return program;
 }
 
 /** Runs the CLI and returns the exit status; user mistakes become one `twinprop: error:` line. */
-export async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,0 +1,147 @@
+import { createWriteStream } from 'node:fs';
+import { Command } from 'commander';
+import { DataError, ShapeError, type Matrix } from '@twinprop/core';
+import { scaleWith } from '../data.js';
+import { UsageError } from '../errors.js';
+import { out, printJson } from '../io.js';
+import { openModel, predictedClasses, probabilitiesOf, type OpenModel } from '../model-use.js';
+import { csvLine, readCsvTable } from '../csv.js';
+import { addEngineOptions, configure, type EngineOptions } from '../options.js';
+import { numberList } from '../parse.js';
+import { formatProbability } from '../render/format.js';
+import { renderPairs } from '../render/table.js';
+
+interface PredictOptions extends EngineOptions {
+  model: string;
+  input?: number[];
+  csv?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export function predictCommand(): Command {
+  const command = new Command('predict')
+    .description('predict with a saved model: one point (--input) or a CSV file of points (--csv)')
+    .requiredOption('-m, --model <file>', 'model file written by `twinprop train --out`')
+    .option('-i, --input <values>', 'one point, comma-separated feature values in the data’s own units, e.g. 0,1', numberList)
+    .option('--csv <file>', 'CSV file with a header row and one point per row (extra columns, such as a label, are kept)')
+    .option('-o, --out <file>', 'with --csv: write the CSV here instead of stdout');
+  addEngineOptions(command)
+    .option('--json', 'with --input: print the prediction as JSON')
+    .addHelpText('after', '\nExamples:\n  twinprop predict --model xor.json --input 1,0\n  twinprop predict --model iris.json --csv flowers.csv --out predictions.csv')
+    .action(async (options: PredictOptions, self: Command) => {
+      await runPredict(options, self);
+    });
+  return configure(command);
+}
+
+async function runPredict(options: PredictOptions, command: Command): Promise<void> {
+  if ((options.input === undefined) === (options.csv === undefined)) {
+    throw new UsageError('predict needs exactly one of --input <values> (one point) or --csv <file> (many)');
+  }
+  const opened = await openModel(options.model, command, options);
+  try {
+    if (options.input !== undefined) predictOne(opened, options.input, options.json === true);
+    else await predictCsv(opened, options.csv ?? '', options.out);
+  } finally {
+    opened.model.dispose();
+  }
+}
+
+function featureList(opened: OpenModel): string {
+  const names = opened.file.metadata.featureNames;
+  return names === undefined ? '' : ` (${names.join(', ')})`;
+}
+
+function predictMatrix(opened: OpenModel, x: Matrix): Matrix {
+  return opened.model.predict(scaleWith({ name: '', task: opened.task, x, y: x }, opened.file.metadata.standardization).x);
+}
+
+function predictOne(opened: OpenModel, input: number[], json: boolean): void {
+  const inputs = opened.file.spec.inputSize;
+  if (input.length !== inputs) {
+    throw new ShapeError(`--input has ${input.length} value${input.length === 1 ? '' : 's'}, the model expects ${inputs}${featureList(opened)}`);
+  }
+  const outputs = predictMatrix(opened, { rows: 1, cols: inputs, data: Float64Array.from(input) });
+  if (opened.task === 'regression' || opened.classNames === undefined) {
+    const values = Array.from(outputs.data);
+    if (json) printJson({ input, prediction: values.length === 1 ? values[0] : values });
+    else out(renderPairs([['input', input.join(', ')], ['prediction', values.map((v) => v.toPrecision(6)).join(', ')]]));
+    return;
+  }
+  const names = opened.classNames;
+  const k = predictedClasses(outputs)[0] ?? 0;
+  const probabilities = probabilitiesOf(outputs, 0);
+  if (json) {
+    printJson({ input, class: names[k] ?? String(k), classIndex: k, probabilities: Object.fromEntries(names.map((n, i) => [n, probabilities[i] ?? null])) });
+    return;
+  }
+  out(
+    renderPairs([
+      ['input', input.join(', ')],
+      ['class', `${names[k] ?? String(k)} (p = ${formatProbability(probabilities[k] ?? Number.NaN)})`],
+      ...names.map((n, i): [string, string] => [`p(${n})`, formatProbability(probabilities[i] ?? Number.NaN)]),
+    ]),
+  );
+}
+
+/** Which header columns hold the model's features: by name when the model knows them, else all columns. */
+function featureColumns(opened: OpenModel, header: readonly string[], file: string): number[] {
+  const inputs = opened.file.spec.inputSize;
+  const names = opened.file.metadata.featureNames;
+  if (names !== undefined && names.length === inputs) {
+    const indices = names.map((n) => header.indexOf(n));
+    if (indices.every((i) => i >= 0)) return indices;
+    if (header.length !== inputs) {
+      const missing = names.filter((_, i) => indices[i] === -1);
+      throw new ShapeError(`${file}: the header lacks the model's feature column${missing.length === 1 ? '' : 's'} ${missing.map((m) => JSON.stringify(m)).join(', ')} (it has ${header.join(', ')})`);
+    }
+  }
+  if (header.length !== inputs) {
+    throw new ShapeError(`${file} has ${header.length} columns, the model expects ${inputs} features${featureList(opened)}`);
+  }
+  return header.map((_, i) => i);
+}
+
+async function predictCsv(opened: OpenModel, file: string, outFile: string | undefined): Promise<void> {
+  const table = await readCsvTable(file);
+  const columns = featureColumns(opened, table.header, file);
+  const x = new Float64Array(table.rows.length * columns.length);
+  table.rows.forEach((row, r) => {
+    columns.forEach((c, j) => {
+      const cell = row.cells[c] ?? '';
+      const value = cell === '' ? Number.NaN : Number(cell);
+      if (!Number.isFinite(value)) {
+        throw new DataError(`${JSON.stringify(table.header[c] ?? '')} is ${JSON.stringify(cell)}, not a finite number`, { file, line: row.line, column: c + 1 });
+      }
+      x[r * columns.length + j] = value;
+    });
+  });
+  const outputs = predictMatrix(opened, { rows: table.rows.length, cols: columns.length, data: x });
+  const lines: string[] = [];
+  if (opened.task === 'regression' || opened.classNames === undefined) {
+    const extra = outputs.cols === 1 ? ['prediction'] : Array.from({ length: outputs.cols }, (_, i) => `prediction_${i + 1}`);
+    lines.push(csvLine([...table.header, ...extra]));
+    table.rows.forEach((row, r) => {
+      lines.push(csvLine([...row.cells, ...Array.from(outputs.data.subarray(r * outputs.cols, (r + 1) * outputs.cols), (v) => String(v))]));
+    });
+  } else {
+    const names = opened.classNames;
+    const classes = predictedClasses(outputs);
+    lines.push(csvLine([...table.header, 'class', ...names.map((n) => `p_${n}`)]));
+    table.rows.forEach((row, r) => {
+      const k = classes[r] ?? 0;
+      lines.push(csvLine([...row.cells, names[k] ?? String(k), ...probabilitiesOf(outputs, r).map((p) => formatProbability(p))]));
+    });
+  }
+  const text = `${lines.join('\n')}\n`;
+  if (outFile === undefined) {
+    out(text);
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const stream = createWriteStream(outFile);
+    stream.on('error', reject);
+    stream.end(text, () => resolve());
+  });
+}

@@ -346,9 +346,16 @@ export function runConformanceSuite(options: ConformanceOptions): void {
           const rng = new Rng(100 + index);
           const model = engine.createModel(spec, initializeWeights(spec, rng, dtype), training(loss));
           const batch = randomBatch(spec, loss, 5, rng, dtype);
-          const { gradients } = model.lossAndGradients(batch);
-          const numeric = finiteDifferences(model, batch, tol.fdStep);
-          expectClose(weightsData(gradients), weightsData(numeric), { rtol: tol.fd, atol: tol.fdAbs }, 'gradient');
+          const analytic = weightsData(model.lossAndGradients(batch).gradients);
+          const numeric = weightsData(finiteDifferences(model, batch, tol.fdStep));
+          const half = weightsData(finiteDifferences(model, batch, tol.fdStep / 2));
+          // A difference quotient whose interval crosses a ReLU/leakyReLU kink is not a derivative.
+          // Such components show up as quotients at h and h/2 that disagree; they are excluded
+          // (and counted) rather than loosening the tolerance for every component.
+          const smoothAt = numeric.map((n, i) => Math.abs(n - (half[i] ?? 0)) <= tol.fd * Math.abs(n) + tol.fdAbs);
+          const kept = (v: number[]): number[] => v.filter((_, i) => smoothAt[i]);
+          expect(smoothAt.filter((ok) => !ok).length, 'components excluded as non-smooth at this step').toBeLessThanOrEqual(Math.ceil(numeric.length / 10));
+          expectClose(kept(analytic), kept(numeric), { rtol: tol.fd, atol: tol.fdAbs }, 'gradient');
           model.dispose();
         });
       });

@@ -58,6 +58,7 @@ export function describeFileSystemError(error: NodeJS.ErrnoException & { path: s
       return `${error.path}: is a directory, expected a file`;
     case 'ENOTDIR':
       return `${error.path}: a part of the path is not a directory`;
+    case undefined:
     default:
       return `${error.path}: ${error.code ?? 'cannot access'}`;
   }

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { TwinpropError } from '@twinprop/core';
 import { datasetsCommand } from './commands/datasets.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { gradcheckCommand } from './commands/gradcheck.js';
+import { perceptronCommand } from './commands/perceptron.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { describeFileSystemError, EXIT, exitCodeFor, isFileSystemError } from './errors.js';
@@ -18,6 +20,8 @@ function createProgram(): Command {
     .addCommand(trainCommand())
     .addCommand(evaluateCommand())
     .addCommand(predictCommand())
+    .addCommand(gradcheckCommand())
+    .addCommand(perceptronCommand())
     .addCommand(datasetsCommand());
   configure(program);
   return program;

@@ -1,5 +1,5 @@
-import { Command, Option } from 'commander';
-import { ACTIVATIONS, DTYPES, LOSSES, OPTIMIZERS, type Activation, type DType } from '@twinprop/core';
+import { Option, type Command } from 'commander';
+import { ACTIVATIONS, DTYPES, LOSSES, type Activation, type DType } from '@twinprop/core';
 import { BACKEND_CHOICES, ENGINE_NAMES, type BackendChoice, type EngineName, type EngineRequest } from './engines.js';
 import { hiddenLayers, noise, nonNegativeNumber, positiveInteger, seed } from './parse.js';
 

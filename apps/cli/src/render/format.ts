@@ -38,3 +38,8 @@ export function formatError(value: number): string {
   if (value === 0) return '0';
   return value.toExponential(2);
 }
+
+/** A setting such as a step or tolerance: `1e-6`, `0.01`, `2`. */
+export function formatNumber(value: number): string {
+  return value !== 0 && Math.abs(value) < 1e-3 ? value.toExponential().replace('e-', 'e-') : String(value);
+}

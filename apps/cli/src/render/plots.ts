@@ -79,7 +79,12 @@ export function decisionBoundaryPng(options: BoundaryOptions): Buffer {
   const targets = [options.train, options.test].filter((s): s is PlotPoints => s !== undefined);
   let yLow = Infinity;
   let yHigh = -Infinity;
-  for (const set of targets) for (const v of set.y.data) ((yLow = Math.min(yLow, v)), (yHigh = Math.max(yHigh, v)));
+  for (const set of targets) {
+    for (const v of set.y.data) {
+      yLow = Math.min(yLow, v);
+      yHigh = Math.max(yHigh, v);
+    }
+  }
   const yMid = (yLow + yHigh) / 2;
   const yHalf = Math.max((yHigh - yLow) / 2, 1e-12);
   const valueColor = (v: number, strength: number): Rgb => diverging(Math.max(-1, Math.min(1, (v - yMid) / yHalf)), strength);
@@ -96,7 +101,10 @@ export function decisionBoundaryPng(options: BoundaryOptions): Buffer {
       let bestP = -Infinity;
       for (let c = 0; c < k; c++) {
         const p = outputs.data[i * k + c] ?? 0;
-        if (p > bestP) ((bestP = p), (best = c));
+        if (p > bestP) {
+          bestP = p;
+          best = c;
+        }
       }
       const confidence = (bestP - 1 / k) / (1 - 1 / k);
       color = k === 2 ? diverging(best === 1 ? confidence : -confidence, REGION_STRENGTH) : mix(WHITE, classColor(best), confidence * REGION_STRENGTH);

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '@twinprop/core';
+import { addRowVector, multiply, multiplyTransposedA, multiplyTransposedB, sumRows } from './matrix.js';
+
+/** The textbook triple loop, C[i][j] = Σ_p A[i][p]·B[p][j], on plain arrays indexed by a function. */
+function naive(m: number, k: number, n: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): number[] {
+  const c: number[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
+      c.push(s);
+    }
+  }
+  return c;
+}
+
+function random(rng: Rng, length: number): Float64Array {
+  return Float64Array.from({ length }, () => rng.uniform(-1, 1));
+}
+
+function expectAllClose(actual: ArrayLike<number>, expected: readonly number[], tolerance: number): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThanOrEqual(tolerance);
+}
+
+// Sizes around the 3×4 tile: full tiles, ragged edges, single rows and columns.
+const shapes: Array<[number, number, number]> = [
+  [1, 1, 1],
+  [1, 5, 1],
+  [2, 3, 5],
+  [3, 4, 4],
+  [4, 7, 9],
+  [7, 1, 13],
+  [10, 8, 8],
+  [64, 33, 10],
+];
+
+describe('matrix products', () => {
+  for (const [m, k, n] of shapes) {
+    it(`Z = X·W, ∂L/∂W = Xᵀ·∂L/∂Z and ∂L/∂X = ∂L/∂Z·Wᵀ match the triple loop (${m}×${k}·${k}×${n})`, () => {
+      const rng = new Rng(m * 100 + k * 10 + n);
+      const x = random(rng, m * k); // [m × k]
+      const w = random(rng, k * n); // [k × n]
+      const dz = random(rng, m * n); // [m × n]
+
+      const z = new Float64Array(m * n);
+      multiply(x, w, z, m, k, n);
+      expectAllClose(z, naive(m, k, n, (i, p) => x[i * k + p]!, (p, j) => w[p * n + j]!), 1e-12);
+
+      const dw = new Float64Array(k * n);
+      multiplyTransposedA(x, dz, dw, m, k, n);
+      expectAllClose(dw, naive(k, m, n, (p, i) => x[i * k + p]!, (i, j) => dz[i * n + j]!), 1e-12);
+
+      const dx = new Float64Array(m * k);
+      multiplyTransposedB(dz, w, dx, m, n, k);
+      expectAllClose(dx, naive(m, n, k, (i, j) => dz[i * n + j]!, (j, p) => w[p * n + j]!), 1e-12);
+    });
+  }
+
+  it('float32 products sum in float64 and round once: the result is the float32 nearest the exact sum', () => {
+    const rng = new Rng(9);
+    const [m, k, n] = [5, 300, 6];
+    const x = Float32Array.from(random(rng, m * k));
+    const w = Float32Array.from(random(rng, k * n));
+    const z = new Float32Array(m * n);
+    multiply(x, w, z, m, k, n);
+    const exact = naive(m, k, n, (i, p) => x[i * k + p]!, (p, j) => w[p * n + j]!);
+    // The float64 sum of 300 products of float32 values is within ~1e-13 of exact, so rounding it gives fround(exact).
+    expect(Array.from(z)).toEqual(exact.map((v) => Math.fround(v)));
+  });
+
+  it('does not read past the operands when a product is smaller than an earlier one (panels are reused)', () => {
+    const rng = new Rng(3);
+    const big = new Float64Array(40 * 40);
+    multiply(random(rng, 40 * 40), random(rng, 40 * 40), big, 40, 40, 40);
+    const x = Float64Array.from([1, 2]); // [1 × 2]
+    const w = Float64Array.from([3, 4]); // [2 × 1]
+    const z = new Float64Array(1);
+    multiply(x, w, z, 1, 2, 1);
+    expect(z[0]).toBe(1 * 3 + 2 * 4);
+  });
+
+  it('adds the bias to every row and sums ∂L/∂Z over rows for ∂L/∂b', () => {
+    const z = Float64Array.from([1, 2, 3, 4, 5, 6]); // [2 × 3]
+    addRowVector(z, Float64Array.from([10, 20, 30]), 2, 3);
+    expect(Array.from(z)).toEqual([11, 22, 33, 14, 25, 36]);
+    const out = new Float64Array(3);
+    sumRows(z, out, 2, 3);
+    expect(Array.from(out)).toEqual([25, 47, 69]);
+  });
+});

@@ -1,6 +1,7 @@
 import {
   assertBatchMatchesSpec,
   deriveSeed,
+  ShapeError,
   type Dataset,
   type ModelSpec,
   type Standardization,
@@ -63,7 +64,12 @@ export function fitToSpec(data: Dataset, spec: ModelSpec): Dataset {
   if (data.task === 'binary' && spec.output.activation === 'softmax' && spec.output.units === 2 && data.y.cols === 1) {
     fitted = binaryToMulticlass(data);
   }
-  assertBatchMatchesSpec(spec, fitted);
+  try {
+    assertBatchMatchesSpec(spec, fitted);
+  } catch (error) {
+    if (error instanceof ShapeError) throw new ShapeError(`dataset ${data.name} does not fit the model: ${error.message}`);
+    throw error;
+  }
   return fitted;
 }
 
@@ -84,11 +90,11 @@ export interface SplitData {
  * with a mean and std fitted on the training part only. A logic gate's truth table is too small to
  * split: the model trains on all of it and is tested on all of it.
  */
-export function splitAndScale(data: Dataset, config: SplitConfig, seed: number): SplitData {
+export function splitAndScale(data: Dataset, config: SplitConfig & { readonly dataset: string }, seed: number): SplitData {
   let train: Dataset;
   let test: Dataset | undefined;
   let testIsTrain = false;
-  if (isGate(data.name)) {
+  if (isGate(config.dataset)) {
     train = data;
     test = data;
     testIsTrain = true;

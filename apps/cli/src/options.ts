@@ -12,7 +12,7 @@ export const OUTPUT_ACTIVATIONS = ACTIVATIONS.filter((a): a is Exclude<Activatio
 export function configure(command: Command): Command {
   return command
     .exitOverride()
-    .showHelpAfterError(`(run \`twinprop ${command.name()} --help\` for usage)`)
+    .showHelpAfterError(`(run \`${command.name() === 'twinprop' ? 'twinprop' : `twinprop ${command.name()}`} --help\` for usage)`)
     .configureOutput({ outputError: (text, write) => write(`twinprop: ${text}`) })
     .allowExcessArguments(false);
 }

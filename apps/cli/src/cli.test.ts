@@ -1,0 +1,447 @@
+/**
+ * End-to-end tests: each one runs the built CLI (`node dist/main.js`) as a subprocess, the way a
+ * user does, and checks its exit status, its output and the files it writes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(args: readonly string[]): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI, expects exit 0, and parses stdout as exactly one JSON document. */
+async function runJson<T = Record<string, unknown>>(args: readonly string[]): Promise<T> {
+  const result = await run(args);
+  expect(result.stderr).not.toMatch(/twinprop: error/);
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+/** A user mistake: the given exit status, one `twinprop: error:` line matching `message`, no stack trace. */
+async function expectFailure(args: readonly string[], code: number, message: RegExp): Promise<Result> {
+  const result = await run(args);
+  expect(result.code).toBe(code);
+  expect(result.stderr).toMatch(/^twinprop: error: /m);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(result.stderr).not.toMatch(/internal error/);
+  return result;
+}
+
+interface ModelJson {
+  weights: { dtype: string; layers: Array<{ kernel: { data: number[] }; bias: { data: number[] } }> };
+  optimizerState?: { step: number };
+  metadata: { engine?: string; epochsCompleted?: number; batchesCompleted?: number; classNames?: string[]; standardization?: { mean: number[]; std: number[] } };
+}
+
+async function readModel(path: string): Promise<ModelJson> {
+  return JSON.parse(await readFile(path, 'utf8')) as ModelJson;
+}
+
+/** Parses the CSV `predict` writes (no quoted fields in these tests). */
+function parseCsv(text: string): { header: string[]; rows: string[][] } {
+  const [header = '', ...rows] = text.trim().split('\n');
+  return { header: header.split(','), rows: rows.map((r) => r.split(',')) };
+}
+
+let dir = '';
+beforeAll(async () => {
+  expect(existsSync(MAIN), `build the CLI first: ${MAIN} is missing`).toBe(true);
+  dir = await mkdtemp(join(tmpdir(), 'twinprop-cli-'));
+});
+afterAll(async () => {
+  if (dir !== '') await rm(dir, { recursive: true, force: true });
+});
+
+describe('datasets', () => {
+  it('lists the built-in datasets with task and shape, as a table and as JSON', async () => {
+    const list = await runJson<Array<{ name: string; task: string; rows: number; features: number; outputs: number; description: string }>>(['datasets', '--json']);
+    const byName = new Map(list.map((d) => [d.name, d]));
+    expect(byName.get('xor')).toMatchObject({ task: 'binary', rows: 4, features: 2, outputs: 1 });
+    expect(byName.get('iris')).toMatchObject({ task: 'multiclass', rows: 150, features: 4, outputs: 3 });
+    expect(byName.get('plane')?.task).toBe('regression');
+    expect(byName.has('spiral')).toBe(true);
+    const table = await run(['datasets']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^spiral\s+binary\s+500 × 2 → 1/m);
+  });
+});
+
+describe('train', () => {
+  it('learns XOR with one hidden layer of 4 units and default settings (testAccuracy 1)', async () => {
+    const result = await run(['train', '--dataset', 'xor', '--hidden', '4', '--json']);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ engine: 'reference', backend: 'js', dtype: 'float32', dataset: 'xor', testAccuracy: 1, trainAccuracy: 1 });
+    for (const key of ['epochs', 'trainLoss', 'testLoss', 'seconds', 'samplesPerSecond']) expect(typeof json[key]).toBe('number');
+    expect(json.trainLoss as number).toBeLessThan(0.05);
+    expect(json.samplesPerSecond as number).toBeGreaterThan(0);
+  });
+
+  it('reports loss and MSE, not accuracy, for regression', async () => {
+    const json = await runJson(['train', '--dataset', 'plane', '--points', '200', '--hidden', '4', '--epochs', '20', '--json']);
+    expect(json).toMatchObject({ task: 'regression', dataset: 'plane' });
+    expect(typeof json.testMse).toBe('number');
+    expect(json.testMse as number).toBeLessThan(0.05);
+    expect(json).not.toHaveProperty('testAccuracy');
+  });
+
+  it('prints epoch lines on stderr when piped, and nothing with --quiet', async () => {
+    const args = ['train', '--dataset', 'and', '--hidden', '2', '--epochs', '5'];
+    const piped = await run(args);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr.match(/^epoch +\d+\/5 +loss /gm)).toHaveLength(5);
+    expect(piped.stdout).toMatch(/^test \(all rows\)\s+loss/m);
+    const quiet = await run([...args, '--quiet']);
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('standardizes Iris on the training part and stores the standardization and class names', async () => {
+    const out = join(dir, 'iris.json');
+    await runJson(['train', '--dataset', 'iris', '--hidden', '8', '--epochs', '30', '--out', out, '--json']);
+    const model = await readModel(out);
+    expect(model.metadata.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    const std = model.metadata.standardization;
+    expect(std?.mean).toHaveLength(4);
+    // Fitted on the 120 training rows, so close to, but not exactly, the means of all 150 flowers (5.84, 3.05, 3.76, 1.20 cm).
+    expect(std?.mean[0]).toBeGreaterThan(5.6);
+    expect(std?.mean[0]).toBeLessThan(6.1);
+    expect(std?.std.every((s) => s > 0)).toBe(true);
+    // Predictions are made in centimetres: the model applies the stored standardization itself.
+    const setosa = await runJson<{ class: string }>(['predict', '--model', out, '--input', '5.1,3.5,1.4,0.2', '--json']);
+    expect(setosa.class).toBe('setosa');
+    const virginica = await runJson<{ class: string }>(['predict', '--model', out, '--input', '7.7,3.0,6.1,2.3', '--json']);
+    expect(virginica.class).toBe('virginica');
+  });
+});
+
+describe('train → save → evaluate → predict', () => {
+  for (const engine of [['--engine', 'reference'], ['--engine', 'tfjs', '--backend', 'cpu']]) {
+    it(`round trip on ${engine.join(' ')}`, async () => {
+      const name = engine[1] ?? 'engine';
+      const out = join(dir, `circle-${name}.json`);
+      const trained = await runJson(['train', '--dataset', 'circle', '--points', '200', '--hidden', '6', '--epochs', '40', '--out', out, ...engine, '--json']);
+      expect(trained.engine).toBe(name);
+      expect(trained.testAccuracy as number).toBeGreaterThan(0.9);
+      expect((await readModel(out)).metadata.engine).toBe(name);
+
+      // The test part evaluated from the saved file gives the numbers training reported.
+      const evaluated = await runJson(['evaluate', '--model', out, '--part', 'test', ...engine, '--json']);
+      expect(evaluated.rows).toBe(trained.testRows);
+      expect(evaluated.accuracy).toBe(trained.testAccuracy);
+      expect(evaluated.loss as number).toBeCloseTo(trained.testLoss as number, 6);
+      const confusion = evaluated.confusionMatrix as number[][];
+      expect(confusion.flat().reduce((a, b) => a + b, 0)).toBe(trained.testRows);
+      expect((confusion[0]?.[0] ?? 0) + (confusion[1]?.[1] ?? 0)).toBe(Math.round((trained.testAccuracy as number) * (trained.testRows as number)));
+
+      // A point in the middle of the disc is class 1 ('positive'), one out in the ring class 0.
+      const inside = await runJson<{ class: string; probabilities: Record<string, number> }>(['predict', '--model', out, '--input', '0,0', ...engine, '--json']);
+      expect(inside.class).toBe('positive');
+      expect((inside.probabilities.negative ?? 0) + (inside.probabilities.positive ?? 0)).toBeCloseTo(1, 6);
+      const outside = await runJson<{ class: string }>(['predict', '--model', out, '--input', '4.2,0', ...engine, '--json']);
+      expect(outside.class).toBe('negative');
+    });
+  }
+
+  it('evaluate prints a confusion-matrix table with class names', async () => {
+    const out = join(dir, 'and.json');
+    await runJson(['train', '--dataset', 'and', '--hidden', 'none', '--out', out, '--json']);
+    const result = await run(['evaluate', '--model', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/accuracy\s+1\.000 \(4\/4\)/);
+    expect(result.stdout).toMatch(/confusion matrix/);
+    // Three rows are 0 and one is 1 in the AND truth table.
+    expect(result.stdout).toMatch(/^0\s+3\s+0$/m);
+    expect(result.stdout).toMatch(/^1\s+0\s+1$/m);
+  });
+
+  it('predicts a CSV file: the input columns, then the class and one probability per class', async () => {
+    const model = join(dir, 'and.json');
+    const csv = join(dir, 'gate.csv');
+    await writeFile(csv, 'x1,x2,note\n0,0,a\n0,1,b\n1,0,c\n1,1,d\n');
+    const result = await run(['predict', '--model', model, '--csv', csv]);
+    expect(result.code).toBe(0);
+    const { header, rows } = parseCsv(result.stdout);
+    expect(header).toEqual(['x1', 'x2', 'note', 'class', 'p_0', 'p_1']);
+    expect(rows.map((r) => r[3])).toEqual(['0', '0', '0', '1']);
+    for (const row of rows) expect(Number(row[4]) + Number(row[5])).toBeCloseTo(1, 3);
+    const outFile = join(dir, 'predictions.csv');
+    expect((await run(['predict', '--model', model, '--csv', csv, '--out', outFile])).code).toBe(0);
+    expect(await readFile(outFile, 'utf8')).toBe(result.stdout);
+  });
+
+  it('a model trained by one engine gives the same predictions on the other', async () => {
+    const grid = join(dir, 'grid.csv');
+    const points = Array.from({ length: 121 }, (_, i) => `${(i % 11) - 5},${Math.floor(i / 11) - 5}`);
+    await writeFile(grid, `x1,x2\n${points.join('\n')}\n`);
+    const tfjs = ['--engine', 'tfjs', '--backend', 'cpu'];
+    for (const trainedBy of ['reference', 'tfjs']) {
+      const model = join(dir, `circle-${trainedBy}.json`);
+      const onReference = parseCsv((await run(['predict', '--model', model, '--csv', grid, '--engine', 'reference'])).stdout);
+      const onTfjs = parseCsv((await run(['predict', '--model', model, '--csv', grid, ...tfjs])).stdout);
+      expect(onReference.rows).toHaveLength(121);
+      expect(onTfjs.rows.map((r) => r[2])).toEqual(onReference.rows.map((r) => r[2]));
+      onTfjs.rows.forEach((row, i) => expect(Number(row[4])).toBeCloseTo(Number(onReference.rows[i]?.[4]), 3));
+      const a = await runJson(['evaluate', '--model', model, '--engine', 'reference', '--json']);
+      const b = await runJson(['evaluate', '--model', model, ...tfjs, '--json']);
+      expect(b.engine).toBe('tfjs');
+      expect(b.confusionMatrix).toEqual(a.confusionMatrix);
+      expect(b.loss as number).toBeCloseTo(a.loss as number, 4);
+    }
+  });
+});
+
+describe('exit codes and messages', () => {
+  it('an unknown flag is a usage error (2)', async () => {
+    await expectFailure(['train', '--dataset', 'xor', '--bogus'], 2, /unknown option '--bogus'/);
+  });
+
+  it('an unknown dataset is a usage error (2) that lists the valid names', async () => {
+    await expectFailure(['train', '--dataset', 'nosuch'], 2, /unknown dataset "nosuch".*spiral/);
+  });
+
+  it('a bad CSV names the file, line and column (2)', async () => {
+    const csv = join(dir, 'bad.csv');
+    await writeFile(csv, 'a,b,label\n1,2,x\n3,oops,y\n');
+    await expectFailure(['train', '--dataset', csv], 2, /bad\.csv, line 3, column 2/);
+  });
+
+  it('a bad model file is a usage error (2)', async () => {
+    const truncated = join(dir, 'truncated.json');
+    await writeFile(truncated, '{"format":"twinprop-model","version":1,"spec":');
+    await expectFailure(['evaluate', '--model', truncated], 2, /truncated\.json: .*truncated/);
+    const wrong = join(dir, 'wrong.json');
+    await writeFile(wrong, '{"hello": "world"}');
+    await expectFailure(['predict', '--model', wrong, '--input', '0,1'], 2, /not a twinprop model file/);
+    await expectFailure(['evaluate', '--model', join(dir, 'missing.json')], 2, /missing\.json: no such file/);
+  });
+
+  it('a dataset that does not fit the model is a usage error (2)', async () => {
+    const model = join(dir, 'and.json');
+    await expectFailure(['evaluate', '--model', model, '--dataset', 'iris'], 2, /4 features per row, the model expects 2/);
+    await expectFailure(['predict', '--model', model, '--input', '1,2,3'], 2, /--input has 3 values, the model expects 2/);
+  });
+
+  it('float64 on tfjs is a usage error (2)', async () => {
+    await expectFailure(['train', '--dataset', 'xor', '--engine', 'tfjs', '--dtype', 'float64'], 2, /tfjs engine computes in float32 only/);
+  });
+
+  it('the tensorflow backend without tfjs-node is BackendUnavailableError (2)', async () => {
+    const result = await run(['train', '--dataset', 'and', '--hidden', 'none', '--epochs', '1', '--engine', 'tfjs', '--backend', 'tensorflow', '--json']);
+    if (result.code === 0) {
+      // tfjs-node is installed where this runs: then the backend must really be the native one.
+      expect((JSON.parse(result.stdout) as { backend: string }).backend).toBe('tensorflow');
+      return;
+    }
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^twinprop: error: .*tensorflow.*tfjs-node/m);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a diverging run fails (1) naming the epoch and suggesting a lower learning rate', async () => {
+    const result = await expectFailure(
+      ['train', '--dataset', 'plane', '--points', '100', '--optimizer', 'sgd', '--lr', '1e6', '--epochs', '5', '--hidden', '4'],
+      1,
+      /loss became (NaN|-?Infinity) at epoch 1, batch \d+/,
+    );
+    expect(result.stderr).toMatch(/lower learning rate/);
+    expect(result.stderr).toMatch(/--lr/);
+  });
+
+  it('options that a checkpoint fixes cannot be changed on --resume (2)', async () => {
+    await expectFailure(['train', '--resume', join(dir, 'and.json'), '--hidden', '3'], 2, /--hidden cannot be given with --resume/);
+  });
+});
+
+describe('checkpoints', () => {
+  const base = ['train', '--dataset', 'circle', '--points', '200', '--hidden', '5', '--seed', '7', '--batch-size', '8', '--quiet'];
+
+  it('--resume continues to bit-identical weights (after a saved model and after a periodic checkpoint)', async () => {
+    const full = join(dir, 'full.json');
+    const part = join(dir, 'part.json');
+    const resumed = join(dir, 'resumed.json');
+    const periodic = join(dir, 'periodic.json');
+    const fromCheckpoint = join(dir, 'from-checkpoint.json');
+    await run([...base, '--epochs', '6', '--out', full]);
+    await run([...base, '--epochs', '3', '--out', part]);
+    expect((await run(['train', '--resume', part, '--epochs', '6', '--out', resumed, '--quiet'])).code).toBe(0);
+    // A periodic checkpoint written at epoch 4 of a 6-epoch run.
+    expect((await run([...base, '--epochs', '6', '--checkpoint-every', '4', '--out', periodic])).code).toBe(0);
+    const checkpoint = join(dir, 'periodic.checkpoint.json');
+    expect((await readModel(checkpoint)).metadata.epochsCompleted).toBe(4);
+    expect((await run(['train', '--resume', checkpoint, '--out', fromCheckpoint, '--quiet'])).code).toBe(0);
+
+    const expected = await readModel(full);
+    expect((await readModel(part)).weights).not.toEqual(expected.weights);
+    for (const file of [resumed, periodic, fromCheckpoint]) {
+      const model = await readModel(file);
+      expect(model.weights).toEqual(expected.weights);
+      expect(model.optimizerState).toEqual(expected.optimizerState);
+      expect(model.metadata.epochsCompleted).toBe(6);
+    }
+  });
+
+  it('Ctrl-C writes a checkpoint and exits 130; resuming from it matches an uninterrupted run', async () => {
+    const checkpoint = join(dir, 'interrupted.json');
+    // Batches of one row on 800 rows: an epoch takes long enough that the interrupt usually lands mid-epoch.
+    const args = ['train', '--dataset', 'circle', '--points', '1000', '--hidden', '4', '--seed', '5', '--batch-size', '1', '--optimizer', 'momentum'];
+    const child = spawn(process.execPath, [MAIN, ...args, '--epochs', '100000', '--checkpoint', checkpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (/^epoch +1\/100000 /m.test(stderr) && child.signalCode === null && !child.killed) child.kill('SIGINT');
+      });
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    expect(code).toBe(130);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/interrupted at .*; checkpoint saved to .*interrupted\.json/);
+    expect(stderr).toMatch(/twinprop train --resume/);
+    const saved = await readModel(checkpoint);
+    const epochs = saved.metadata.epochsCompleted ?? -1;
+    const batches = saved.metadata.batchesCompleted ?? -1;
+    expect(epochs).toBeGreaterThanOrEqual(1);
+    expect(saved.optimizerState?.step).toBe(epochs * 800 + batches);
+
+    const target = String(epochs + 1);
+    const resumed = join(dir, 'interrupted-resumed.json');
+    const uninterrupted = join(dir, 'uninterrupted.json');
+    expect((await run(['train', '--resume', checkpoint, '--epochs', target, '--out', resumed, '--quiet'])).code).toBe(0);
+    expect((await run([...args, '--epochs', target, '--out', uninterrupted, '--quiet'])).code).toBe(0);
+    expect((await readModel(resumed)).weights).toEqual((await readModel(uninterrupted)).weights);
+  });
+});
+
+describe('pictures', () => {
+  it('--plot writes a decision-boundary PNG (400×400) and a loss-curve PNG (600×300)', async () => {
+    const plots = join(dir, 'plots');
+    const json = await runJson(['train', '--dataset', 'spiral', '--points', '100', '--hidden', '6', '--epochs', '5', '--plot', plots, '--json']);
+    expect(json.plots).toEqual([join(plots, 'loss.png'), join(plots, 'decision-boundary.png')]);
+    const boundary = PNG.sync.read(await readFile(join(plots, 'decision-boundary.png')));
+    expect([boundary.width, boundary.height]).toEqual([400, 400]);
+    const loss = PNG.sync.read(await readFile(join(plots, 'loss.png')));
+    expect([loss.width, loss.height]).toEqual([600, 300]);
+    // Both classes' colours appear: orange-ish (red > blue) and blue-ish (blue > red) pixels.
+    let orange = 0;
+    let blue = 0;
+    for (let i = 0; i < boundary.data.length; i += 4) {
+      const [r = 0, , b = 0] = boundary.data.subarray(i, i + 3);
+      if (r - b > 60) orange++;
+      if (b - r > 60) blue++;
+    }
+    expect(orange).toBeGreaterThan(500);
+    expect(blue).toBeGreaterThan(500);
+  });
+});
+
+describe('perceptron', () => {
+  it('learns AND with the perceptron rule: the learned w, b reproduce the truth table', async () => {
+    const json = await runJson<{ converged: boolean; w: number[]; b: number; table: Array<{ x: number[]; target: number; prediction: number }> }>([
+      'perceptron',
+      '--gate',
+      'and',
+      '--json',
+    ]);
+    expect(json.converged).toBe(true);
+    const truth = [
+      [0, 0, 0],
+      [0, 1, 0],
+      [1, 0, 0],
+      [1, 1, 1],
+    ];
+    for (const [x1 = 0, x2 = 0, y] of truth) {
+      expect((json.w[0] ?? 0) * x1 + (json.w[1] ?? 0) * x2 + json.b > 0 ? 1 : 0).toBe(y);
+    }
+    expect(json.table.map((r) => r.prediction)).toEqual([0, 0, 0, 1]);
+  });
+
+  it('NOT has one input; the text names the lecture weights', async () => {
+    const result = await run(['perceptron', '--gate', 'not']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/learned\s+w = -?\d+(\.\d+)?, b = /);
+    expect(result.stdout).toMatch(/w = -1, b = 0\.5/);
+  });
+
+  it('XOR does not converge, says why, and still exits 0', async () => {
+    const result = await run(['perceptron', '--gate', 'xor']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/did not converge/);
+    expect(result.stdout).toMatch(/not linearly separable/);
+    const json = await runJson<{ converged: boolean; finalErrors: number }>(['perceptron', '--gate', 'xor', '--json']);
+    expect(json.converged).toBe(false);
+    expect(json.finalErrors).toBeGreaterThan(0);
+  });
+});
+
+describe('gradcheck', () => {
+  it('analytic gradients match finite differences in float64', async () => {
+    const json = await runJson<{ passed: boolean; maxAbsoluteError: number; maxRelativeError: number; finiteDifferences: { tensors: Array<{ name: string }> } }>([
+      'gradcheck',
+      '--dataset',
+      'iris',
+      '--hidden',
+      '5,4',
+      '--l2',
+      '0.01',
+      '--json',
+    ]);
+    expect(json.passed).toBe(true);
+    expect(json.maxRelativeError).toBeLessThan(1e-6);
+    expect(json.maxAbsoluteError).toBeLessThan(1e-8);
+    expect(json.finiteDifferences.tensors.map((t) => t.name)).toEqual([
+      'dense_0/kernel',
+      'dense_0/bias',
+      'dense_1/kernel',
+      'dense_1/bias',
+      'dense_2/kernel',
+      'dense_2/bias',
+    ]);
+    const table = await run(['gradcheck', '--dataset', 'xor', '--hidden', '3']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^dense_0\/kernel\s+2×3\s+6\/6\s+\S+\s+\S+\s+yes$/m);
+  });
+
+  it('with --engine tfjs, compares tfjs gradients with the reference', async () => {
+    const json = await runJson<{ passed: boolean; maxAbsoluteError: number; engineComparison: { engine: string; backend: string; passed: boolean } }>([
+      'gradcheck',
+      '--dataset',
+      'circle',
+      '--hidden',
+      '4',
+      '--engine',
+      'tfjs',
+      '--backend',
+      'cpu',
+      '--json',
+    ]);
+    expect(json.passed).toBe(true);
+    expect(json.engineComparison).toMatchObject({ engine: 'tfjs', backend: 'cpu', passed: true });
+    expect(json.maxAbsoluteError).toBeLessThan(1e-4);
+  });
+});

@@ -1,1 +1,13 @@
-export {};
+export * from './accuracy.js';
+export * from './engines.js';
+export * from './environment.js';
+export * from './gradients.js';
+export * from './harness.js';
+export * from './keras.js';
+export * from './metrics.js';
+export * from './scenarios.js';
+export * from './setup.js';
+export * from './tolerances.js';
+export * from './trajectory.js';
+export * from './cli.js';
+export * from './report.js';

@@ -1,0 +1,48 @@
+import { accuracy, classesOf, type Matrix } from '@twinprop/core';
+
+export interface AccuracyComparison {
+  /** Test accuracy of side A and side B, as fractions. */
+  readonly accuracyA: number;
+  readonly accuracyB: number;
+  /** |A − B| in percentage points. */
+  readonly differencePoints: number;
+  /** Fraction of test points on which both predict the same class. */
+  readonly agreement: number;
+  /** Test points on which they differ. */
+  readonly disagreements: number;
+  readonly testPoints: number;
+  readonly tolerance: { readonly accuracyPoints: number; readonly agreement: number };
+  readonly passed: boolean;
+}
+
+/**
+ * Final test accuracy of two trained models (from their test-set outputs) and how often their
+ * predicted classes agree. A class is the output above 0.5 (one column) or the arg-max (several).
+ */
+export function compareAccuracy(
+  outputsA: Matrix,
+  outputsB: Matrix,
+  targets: Matrix,
+  tolerance: { accuracyPoints: number; agreement: number },
+): AccuracyComparison {
+  const accuracyA = accuracy(outputsA, targets);
+  const accuracyB = accuracy(outputsB, targets);
+  const classesA = classesOf(outputsA);
+  const classesB = classesOf(outputsB);
+  let same = 0;
+  for (let i = 0; i < classesA.length; i++) if (classesA[i] === classesB[i]) same++;
+  const testPoints = targets.rows;
+  const agreement = testPoints === 0 ? Number.NaN : same / testPoints;
+  // Rounded to 1e-9 so that 0.01 − 0.0 style differences compare exactly against the bound.
+  const differencePoints = Math.round(Math.abs(accuracyA - accuracyB) * 100 * 1e9) / 1e9;
+  return {
+    accuracyA,
+    accuracyB,
+    differencePoints,
+    agreement,
+    disagreements: testPoints - same,
+    testPoints,
+    tolerance,
+    passed: Number.isFinite(accuracyA) && Number.isFinite(accuracyB) && differencePoints <= tolerance.accuracyPoints && agreement >= tolerance.agreement,
+  };
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+import { runCli } from './cli.js';
+
+/*
+ * `pnpm compare [--suite xor|quick|full] [--backend wasm,cpu] [--filter text] [--json] [--markdown file]`.
+ * In --json mode stdout carries exactly one JSON object, so anything a library prints with
+ * console.log or console.info is sent to stderr instead.
+ */
+if (process.argv.includes('--json')) {
+  console.log = console.error;
+  console.info = console.error;
+}
+
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,76 @@
+import { epochOrder, initializeWeights, Rng, selectRows, type Batch, type Dataset, type Weights } from '@twinprop/core';
+import { loadBuiltinDataset, standardize, stratifiedSplit } from '@twinprop/datasets';
+import type { DatasetRef, Scenario } from './scenarios.js';
+
+/** The data of a scenario, split and ready. */
+export interface ScenarioData {
+  readonly train: Dataset;
+  readonly test: Dataset;
+  /** True for the gates: the truth table is both the training and the test set. */
+  readonly testIsTrain: boolean;
+}
+
+/**
+ * Everything both engines share for one scenario: the data, the initial weights and the first
+ * batch — so that nothing that could differ between the engines is generated twice.
+ */
+export interface ScenarioSetup {
+  readonly scenario: Scenario;
+  readonly data: ScenarioData;
+  /**
+   * Initial weights drawn in core from `new Rng(seed)` and rounded to float32, so that the float64
+   * reference, the float32 reference and tfjs (which stores float32) start from the very same numbers.
+   */
+  readonly initialWeights: Weights;
+  /** The first batch of epoch 1: rows `epochOrder(rows, seed, 1)[0 … batchSize − 1]` of the training set. */
+  readonly firstBatch: Batch;
+}
+
+const dataCache = new Map<string, ScenarioData>();
+
+/**
+ * Loads and splits a dataset. Features and targets are float32 values (stored as float32 arrays):
+ * tfjs rounds its inputs to float32, so rounding here first means every engine sees identical
+ * inputs. Cached per process (scenarios share datasets).
+ */
+export function loadScenarioData(ref: DatasetRef): ScenarioData {
+  const key = JSON.stringify(ref);
+  const cached = dataCache.get(key);
+  if (cached !== undefined) return cached;
+  const all = loadBuiltinDataset(ref.name, {
+    ...(ref.points === undefined ? {} : { points: ref.points }),
+    ...(ref.noise === undefined ? {} : { noise: ref.noise }),
+    ...(ref.seed === undefined ? {} : { seed: ref.seed }),
+    dtype: 'float32',
+  });
+  let data: ScenarioData;
+  if (ref.testFraction === 0) {
+    data = { train: all, test: all, testIsTrain: true };
+  } else {
+    const split = stratifiedSplit(all, { testFraction: ref.testFraction, seed: ref.seed ?? 1 });
+    if (split.test === undefined) throw new Error(`${ref.name}: a test fraction of ${ref.testFraction} left no test rows`);
+    if (ref.standardize === true) {
+      const scaled = standardize(split.train, split.test);
+      data = { train: scaled.train, test: scaled.test ?? split.test, testIsTrain: false };
+    } else {
+      data = { train: split.train, test: split.test, testIsTrain: false };
+    }
+  }
+  dataCache.set(key, data);
+  return data;
+}
+
+export function prepareScenario(scenario: Scenario): ScenarioSetup {
+  const data = loadScenarioData(scenario.dataset);
+  const initialWeights = initializeWeights(scenario.spec, new Rng(scenario.seed), 'float32');
+  const rows = data.train.x.rows;
+  const order = epochOrder(rows, scenario.seed, 1).subarray(0, Math.min(scenario.batchSize, rows));
+  const firstBatch: Batch = { x: selectRows(data.train.x, order), y: selectRows(data.train.y, order) };
+  return { scenario, data, initialWeights, firstBatch };
+}
+
+/** Optimizer steps in one epoch of the scenario (the last batch may be short). */
+export function stepsPerEpoch(setup: ScenarioSetup): number {
+  const rows = setup.data.train.x.rows;
+  return Math.ceil(rows / Math.min(setup.scenario.batchSize, rows));
+}

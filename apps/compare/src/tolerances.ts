@@ -1,0 +1,112 @@
+import type { DType } from '@twinprop/core';
+
+/**
+ * Every tolerance the harness applies, in one place. The checks read them from here and the
+ * reports print them from here, so what a report says is what was applied.
+ *
+ * Values are compared with `|a − b| / max(|a|, |b|, floor) ≤ rtol` (see `relativeError`).
+ */
+export interface RelTolerance {
+  readonly rtol: number;
+  readonly floor: number;
+}
+
+/** Tolerances for one comparison "reference engine in `dtype`" against "tfjs in float32". */
+export interface ComparisonTolerances {
+  /** Predictions and loss on the first batch, before any update. */
+  readonly forward: RelTolerance;
+  /** ∂L/∂θ on the first batch, entry by entry. */
+  readonly gradient: RelTolerance;
+  /** The loss reported by each of the first K optimizer steps. */
+  readonly trajectoryLoss: RelTolerance;
+  /** Every weight after K steps. */
+  readonly trajectoryWeights: RelTolerance;
+  /** Largest allowed |test accuracy A − test accuracy B| after full training, in percentage points. */
+  readonly accuracyPoints: number;
+  /** Smallest allowed fraction of test points on which both predict the same class. */
+  readonly agreement: number;
+}
+
+/*
+ * Why these numbers. Each bound sits about 5–10× above the worst value measured over the full
+ * suite on both tfjs backends (REPORT.md lists what each row saw), and each floor is picked for the
+ * quantity's natural scale.
+ *
+ * - tfjs always computes in float32 (unit roundoff u ≈ 6e-8). A dot product of n terms is good to
+ *   ~n·u relative and the engines sum in different orders, so forward values (outputs, which are
+ *   O(1) probabilities or targets — floor 1e-2) differ by ≤ 1e-6 relative; measured ≤ 5e-7.
+ * - Gradients add one more accumulation over the batch and over the next layer's units. The floor
+ *   is absolute, 1e-3: the largest gradient entry of every scenario is 1e-1 … 1, and an entry far
+ *   below that is a sum whose terms cancelled — its float32 noise is of the size of the terms
+ *   (~1e-8 … 1e-7 absolute), not of the result, and a plain relative error would call that noise a
+ *   disagreement (measured: 1.2e-4 "relative" error on an entry of 6e-4 whose absolute error was
+ *   7e-8). With rtol 3e-4 a 1e-3 relative error in any entry larger than 3e-4 fails — which is
+ *   what the mutation test plants. Measured worst: 5e-5 (float64 reference) / 6e-5 (float32).
+ * - Trajectory losses (floor 1e-2; losses are O(0.1 … 1)) over K = 10 steps: measured ≤ 1.1e-5.
+ * - Trajectory weights (floor 1e-3; weights are O(0.01 … 1)) after K = 10 steps:
+ *   - float64 reference: measured ≤ 2.5e-5, bound 2e-4.
+ *   - float32 reference: measured ≤ 6.3e-4 — but only with Adam, because the two engines round
+ *     Adam's bias correction differently: the reference in float32 mirrors tf.train.adam and
+ *     keeps β₁ᵗ, β₂ᵗ as float32 running products (f(0.999) = 0.99900001287, so 1 − β₂ is off by
+ *     1.3e-5 relative), while the tfjs engine computes 1 − βᵗ in float64 from the step count. Keras
+ *     (tf.train.adam) sides with the float32 reference (≤ 2e-5 apart) and the float64 reference
+ *     with the tfjs engine (≤ 2.5e-5 apart). Without Adam the float32 rows drift ≤ 1.4e-5. The bound
+ *     is 3e-3: a real update-rule error (e.g. no bias correction: a first step 3× too large)
+ *     drifts by O(1) and still fails at once.
+ * - Accuracy: after full training two runs may part ways on a point near the decision boundary.
+ *   We allow 1 percentage point and demand identical predictions on ≥ 99% of test points. Long
+ *   chaotic runs break this honestly — the 3-layer tanh spiral with Adam at 100 epochs ends with
+ *   2–5 of 125 test points classified differently, and the reference engine against itself in
+ *   float32 vs float64 differs by 2–3 points there too — so scenarios train for horizons over
+ *   which the runs measurably stay together (that spiral: 60 epochs).
+ */
+export const TOLERANCES: Readonly<Record<DType, ComparisonTolerances>> = {
+  float64: {
+    forward: { rtol: 1e-5, floor: 1e-2 },
+    gradient: { rtol: 3e-4, floor: 1e-3 },
+    trajectoryLoss: { rtol: 1e-4, floor: 1e-2 },
+    trajectoryWeights: { rtol: 2e-4, floor: 1e-3 },
+    accuracyPoints: 1,
+    agreement: 0.99,
+  },
+  float32: {
+    forward: { rtol: 1e-5, floor: 1e-2 },
+    gradient: { rtol: 3e-4, floor: 1e-3 },
+    trajectoryLoss: { rtol: 1e-4, floor: 1e-2 },
+    trajectoryWeights: { rtol: 3e-3, floor: 1e-3 },
+    accuracyPoints: 1,
+    agreement: 0.99,
+  },
+};
+
+/**
+ * The reference engine in float64 against central finite differences of its own loss,
+ * `(L(θ + h) − L(θ − h)) / 2h`, in float64 (as torch.autograd.gradcheck: h = 1e-6). Truncation
+ * error is O(h²) ≈ 1e-12 and rounding error ≈ ε·|L|/h ≈ 2e-10 absolute, so a floor of 1e-5 with
+ * rtol 1e-4 (an absolute bound of 1e-9 for small entries) leaves room for both; measured ≤ 1.6e-5. Models with more than
+ * `maxParameters` parameters are checked on a seeded sample of that many, spread over the tensors
+ * in proportion to their sizes (at least one entry of each).
+ */
+export const FINITE_DIFFERENCES = {
+  step: 1e-6,
+  tolerance: { rtol: 1e-4, floor: 1e-5 } satisfies RelTolerance,
+  maxParameters: 400,
+} as const;
+
+/**
+ * tfjs-layers' Keras-style `model.trainOnBatch` (its own loop, `tf.train.*` optimizers and Keras
+ * losses) against the row's reference engine. Keras computes cross-entropies from clipped
+ * probabilities (ε = 1e-7) rather than from logits and keeps Adam's βᵗ as a float32 running
+ * product (which puts it 6e-4 away from the float64 reference after 10 Adam steps, for the reason
+ * given above). Losses over the first K steps measured ≤ 7e-6; final accuracy is held to the same
+ * bounds as the engines.
+ */
+export const KERAS_TOLERANCE = {
+  trajectoryLoss: { rtol: 1e-4, floor: 1e-2 } satisfies RelTolerance,
+  trajectoryWeights: { rtol: 3e-3, floor: 1e-3 } satisfies RelTolerance,
+  accuracyPoints: 1,
+  agreement: 0.99,
+} as const;
+
+/** Steps compared in the trajectory check unless a scenario says otherwise. */
+export const DEFAULT_TRAJECTORY_STEPS = 10;

@@ -91,6 +91,8 @@ export class ReferenceModel implements Model {
   private readonly l1: number;
   private readonly l2: number;
   private readonly workspaces = new Map<number, Workspace>();
+  /** True when any layer is a `step` layer: such models cannot be trained by gradient descent. */
+  private readonly hasStepLayer: boolean;
   private disposed = false;
 
   constructor(spec: ModelSpec, weights: Weights, training: TrainingConfig, readonly dtype: DType) {
@@ -107,6 +109,7 @@ export class ReferenceModel implements Model {
     this.parameters = this.layers.flatMap((l) => [l.kernel, l.bias]);
     this.gradients = this.layers.flatMap((l) => [l.dLossDKernel, l.dLossDBias]);
     this.kernels = this.layers.map((l) => l.kernel);
+    this.hasStepLayer = this.layers.some((l) => l.activation.name === 'step');
     this.optimizer = new Optimizer(training.optimizer, dtype, this.parameters.map((p) => p.length));
     this.copyIn(weights);
   }
@@ -247,7 +250,7 @@ export class ReferenceModel implements Model {
   }
 
   private refuseStepLayers(): void {
-    if (this.layers.some((l) => l.activation.name === 'step')) {
+    if (this.hasStepLayer) {
       throw new UnsupportedFeatureError(
         ENGINE_NAME,
         'gradient training of step layers',

@@ -77,9 +77,10 @@ function adamUpdate(
   gradient: FloatArray,
   firstMoment: FloatArray,
   secondMoment: FloatArray,
-  accBeta1: number,
-  accBeta2: number,
+  accBetas: Float64Array,
 ): void {
+  const accBeta1 = accBetas[0]!;
+  const accBeta2 = accBetas[1]!;
   if (theta instanceof Float64Array) {
     const { beta1, beta2, epsilon } = config;
     const c = -config.learningRate;
@@ -125,9 +126,11 @@ export class Optimizer {
   private step = 0;
   /** Slot name → one array per parameter tensor (`accumulation`, or `firstMoment` and `secondMoment`). */
   private readonly slots: Map<string, FloatArray[]>;
-  /** Adam's running products β₁ᵗ and β₂ᵗ for the next step t (start at β₁, β₂). */
-  private accBeta1 = 0;
-  private accBeta2 = 0;
+  /**
+   * Adam's running products [β₁ᵗ, β₂ᵗ] for the next step t (start at β₁, β₂). Kept in a typed
+   * array rather than two number fields so that updating them allocates nothing.
+   */
+  private readonly accBetas = new Float64Array(2);
 
   constructor(
     readonly config: OptimizerConfig,
@@ -154,10 +157,10 @@ export class Optimizer {
         const m = this.slot('firstMoment');
         const v = this.slot('secondMoment');
         for (let p = 0; p < params.length; p++) {
-          adamUpdate(config, params[p]!, gradients[p]!, m[p]!, v[p]!, this.accBeta1, this.accBeta2);
+          adamUpdate(config, params[p]!, gradients[p]!, m[p]!, v[p]!, this.accBetas);
         }
-        this.accBeta1 = this.round(this.accBeta1 * this.round(config.beta1));
-        this.accBeta2 = this.round(this.accBeta2 * this.round(config.beta2));
+        this.accBetas[0] = this.round(this.accBetas[0]! * this.round(config.beta1));
+        this.accBetas[1] = this.round(this.accBetas[1]! * this.round(config.beta2));
         break;
       }
     }
@@ -205,12 +208,14 @@ export class Optimizer {
     if (this.config.kind !== 'adam') return;
     const beta1 = this.round(this.config.beta1);
     const beta2 = this.round(this.config.beta2);
-    this.accBeta1 = beta1;
-    this.accBeta2 = beta2;
+    let accBeta1 = beta1;
+    let accBeta2 = beta2;
     for (let t = 0; t < completed; t++) {
-      this.accBeta1 = this.round(this.accBeta1 * beta1);
-      this.accBeta2 = this.round(this.accBeta2 * beta2);
+      accBeta1 = this.round(accBeta1 * beta1);
+      accBeta2 = this.round(accBeta2 * beta2);
     }
+    this.accBetas[0] = accBeta1;
+    this.accBetas[1] = accBeta2;
   }
 
   /** Rounds a scalar to the optimizer's dtype (tfjs keeps accBeta1, accBeta2 as float32 tensors). */

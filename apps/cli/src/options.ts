@@ -23,12 +23,13 @@ export interface EngineOptions {
   dtype?: DType;
 }
 
-export function addEngineOptions(command: Command, defaults: { dtype?: string } = {}): Command {
+/** `dtypeDefault` describes the default for this command's help, e.g. `float32`. */
+export function addEngineOptions(command: Command, dtypeDefault = 'float32'): Command {
   return command
     .addOption(new Option('--engine <name>', 'engine to compute with').choices(ENGINE_NAMES).default('reference'))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (tfjs engine only)').choices(BACKEND_CHOICES).default('auto'))
     .addOption(
-      new Option('--dtype <dtype>', `precision (tfjs: float32 only)${defaults.dtype === undefined ? ' (default: float32)' : ''}`).choices(DTYPES),
+      new Option('--dtype <dtype>', `precision; tfjs computes in float32 only (default: ${dtypeDefault})`).choices(DTYPES),
     );
 }
 
@@ -53,7 +54,9 @@ export interface ModelOptions {
 
 export function addModelOptions(command: Command): Command {
   return command
-    .option('--hidden <sizes>', 'hidden layer sizes, comma-separated (empty, 0 or none: no hidden layer)', hiddenLayers, [8, 8])
+    .addOption(
+      new Option('--hidden <sizes>', 'hidden layer sizes, comma-separated (empty, 0 or none: no hidden layer)').argParser(hiddenLayers).default([8, 8], '8,8'),
+    )
     .addOption(new Option('--activation <name>', 'activation of the hidden layers').choices(HIDDEN_ACTIVATIONS).default('tanh'))
     .addOption(
       new Option('--output <name>', 'output activation (default: sigmoid for binary, softmax for multiclass, linear for regression)').choices(

@@ -38,7 +38,7 @@ export function evaluateCommand(): Command {
         .choices(PARTS)
         .default('all'),
     );
-  addEngineOptions(command)
+  addEngineOptions(command, 'the model file’s dtype on reference')
     .option('--json', 'print the results as one JSON object')
     .addHelpText('after', '\nExamples:\n  twinprop evaluate --model xor.json\n  twinprop evaluate --model iris.json --dataset iris --part test --engine tfjs --backend cpu')
     .action(async (options: EvaluateOptions, self: Command) => {

@@ -54,7 +54,7 @@ export function gradcheckCommand(): Command {
     .option('--tolerance <r>', 'finite differences: a parameter passes when its relative error is at most this…', positiveNumber, 1e-6)
     .option('--atol <a>', '…or its absolute error is at most this (float64 rounding of the differences is ~1e-10)', positiveNumber, 1e-8)
     .option('--max-parameters <n>', 'check at most this many parameters (a seeded sample)', positiveInteger, 5000);
-  addEngineOptions(command)
+  addEngineOptions(command, 'float64 for finite differences')
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExit status 1 when a check fails.\n\nExamples:\n  twinprop gradcheck --dataset xor --hidden 4\n  twinprop gradcheck --dataset iris --hidden 8,8 --activation relu --l2 0.01 --engine tfjs --backend cpu')
     .action(async (options: GradcheckOptions, self: Command) => {

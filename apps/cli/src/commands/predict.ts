@@ -26,7 +26,7 @@ export function predictCommand(): Command {
     .option('-i, --input <values>', 'one point, comma-separated feature values in the data’s own units, e.g. 0,1', numberList)
     .option('--csv <file>', 'CSV file with a header row and one point per row (extra columns, such as a label, are kept)')
     .option('-o, --out <file>', 'with --csv: write the CSV here instead of stdout');
-  addEngineOptions(command)
+  addEngineOptions(command, 'the model file’s dtype on reference')
     .option('--json', 'with --input: print the prediction as JSON')
     .addHelpText('after', '\nExamples:\n  twinprop predict --model xor.json --input 1,0\n  twinprop predict --model iris.json --csv flowers.csv --out predictions.csv')
     .action(async (options: PredictOptions, self: Command) => {

@@ -41,5 +41,6 @@ export function formatError(value: number): string {
 
 /** A setting such as a step or tolerance: `1e-6`, `0.01`, `2`. */
 export function formatNumber(value: number): string {
-  return value !== 0 && Math.abs(value) < 1e-3 ? value.toExponential().replace('e-', 'e-') : String(value);
+  const rounded = Number(value.toPrecision(3));
+  return rounded !== 0 && Math.abs(rounded) < 1e-3 ? rounded.toExponential() : String(rounded);
 }

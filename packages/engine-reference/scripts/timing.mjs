@@ -1,5 +1,5 @@
 // Rough timings of the reference engine's train step (not a test). Run after `pnpm build`:
-//   node scripts/timing.mjs
+//   node scripts/timing.mjs            (OPT=adam for Adam, DTYPES=float64 for one dtype)
 import { initializeWeights, mlp, optimizer, Rng } from '@twinprop/core';
 import { ReferenceEngine } from '../dist/index.js';
 
@@ -17,7 +17,7 @@ for (const dtype of (process.env.DTYPES ?? 'float32,float64').split(',')) {
     const x = { rows, cols: c.spec.inputSize, data: Float64Array.from({ length: rows * c.spec.inputSize }, () => rng.uniform(-1, 1)) };
     const y = { rows, cols: k, data: new Float64Array(rows * k) };
     for (let r = 0; r < rows; r++) y.data[r * k + (k === 1 ? 0 : rng.int(k))] = k === 1 ? rng.int(2) : 1;
-    const model = new ReferenceEngine({ dtype }).createModel(c.spec, initializeWeights(c.spec, rng, dtype), { loss: c.loss, optimizer: optimizer(process.env.OPT ?? 'adam') });
+    const model = new ReferenceEngine({ dtype }).createModel(c.spec, initializeWeights(c.spec, rng, dtype), { loss: c.loss, optimizer: optimizer(process.env.OPT ?? 'sgd') });
     const data = model.prepare({ x, y });
     const order = rng.permutation(rows);
     const step = (i) => {

@@ -1,4 +1,4 @@
-import { describeSpec, type DType } from '@twinprop/core';
+import { describeSpec, type DType, type Engine } from '@twinprop/core';
 import { TFJS_BACKENDS, type TfjsBackend } from '@twinprop/engine-tfjs';
 import { compareAccuracy, type AccuracyComparison } from './accuracy.js';
 import { DEFAULT_ENGINES, discoverBackends, type BackendStatus, type EngineFactories } from './engines.js';
@@ -134,7 +134,7 @@ interface EngineResult {
   readonly trace: Outcome<TrainingTrace>;
 }
 
-async function runEngine(what: string, engine: Outcome<import('@twinprop/core').Engine>, setup: ScenarioSetup): Promise<EngineResult> {
+async function runEngine(what: string, engine: Outcome<Engine>, setup: ScenarioSetup): Promise<EngineResult> {
   if (!engine.ok) return { probe: engine, trace: engine };
   const probe = await attempt(`${what} (first batch)`, () => probeFirstBatch(engine.value, setup));
   const trace = await attempt(`${what} (training)`, () => traceTraining(engine.value, setup));

@@ -11,3 +11,4 @@ export * from './tolerances.js';
 export * from './trajectory.js';
 export * from './cli.js';
 export * from './report.js';
+export * from './faults.js';

@@ -1,6 +1,5 @@
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {

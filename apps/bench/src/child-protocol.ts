@@ -18,7 +18,8 @@ export type ChildTask =
     }
   | { readonly kind: 'load'; readonly dataset: 'mnist' | 'iris' }
   | { readonly kind: 'csv'; readonly path: string }
-  | { readonly kind: 'profile'; readonly workload: WorkloadId; readonly engine: EngineId; readonly ms: number; readonly top: number };
+  | { readonly kind: 'profile'; readonly workload: WorkloadId; readonly engine: EngineId; readonly ms: number; readonly top: number }
+  | { readonly kind: 'adapter'; readonly workload: WorkloadId; readonly backend: 'wasm' | 'cpu'; readonly repetitions: number; readonly stepsPerRepetition: number };
 
 export interface LoadChildResult {
   readonly rows: number;

@@ -7,9 +7,10 @@ import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { isEngineId } from './engines.js';
 import { summarizeHeapProfile, summarizeProfile } from './profile.js';
-import { ALLOCATION_TOLERANCE_BYTES_PER_STEP, type AllocationResult, type AllocationSite, type MemoryMeasurement, type ProfileResult } from './report.js';
+import { ALLOCATION_TOLERANCE_BYTES_PER_STEP, type AdapterDiagnosis, type AllocationResult, type AllocationSite, type MemoryMeasurement, type ProfileResult } from './report.js';
 import { createRunner, initialWeights, type Runner } from './runners.js';
-import { summarize } from './stats.js';
+import { median, summarize } from './stats.js';
+import { rotate } from './measure.js';
 import { isWorkloadId, loadWorkloadData, workload } from './workloads.js';
 import { RESULT_MARKER, type ChildTask, type CsvChildResult, type LoadChildResult } from './child-protocol.js';
 
@@ -205,6 +206,35 @@ async function profile(task: Extract<ChildTask, { kind: 'profile' }>): Promise<P
   return { workload: task.workload, engine: task.engine, steps, totalMs: summary.totalMs, top: summary.entries };
 }
 
+/** The tfjs engine vs raw tfjs (ReLU fused, and not) on one backend, interleaved. */
+async function adapter(task: Extract<ChildTask, { kind: 'adapter' }>): Promise<AdapterDiagnosis> {
+  const w = workload(task.workload);
+  const data = loadWorkloadData(w);
+  const weights = initialWeights(w);
+  const runners = [
+    await createRunner(`tfjs-${task.backend}`, w, data, weights),
+    await createRunner(`raw-tfjs-${task.backend}`, w, data, weights),
+    await createRunner(`raw-tfjs-${task.backend}`, w, data, weights, { fuseRelu: false }),
+  ];
+  const times: number[][] = runners.map(() => []);
+  for (const r of runners) r.train(5);
+  for (let rep = 0; rep < task.repetitions; rep++) {
+    rotate([0, 1, 2], rep).forEach((i) => {
+      const t0 = performance.now();
+      runners[i]!.train(task.stepsPerRepetition);
+      times[i]!.push((performance.now() - t0) / task.stepsPerRepetition);
+    });
+  }
+  for (const r of runners) r.dispose();
+  return {
+    workload: task.workload,
+    backend: task.backend,
+    engineMsPerStep: median(times[0]!),
+    rawMsPerStep: median(times[1]!),
+    rawUnfusedMsPerStep: median(times[2]!),
+  };
+}
+
 async function run(task: ChildTask): Promise<unknown> {
   switch (task.kind) {
     case 'memory':
@@ -217,6 +247,8 @@ async function run(task: ChildTask): Promise<unknown> {
       return csv(task);
     case 'profile':
       return profile(task);
+    case 'adapter':
+      return adapter(task);
   }
 }
 

@@ -21,6 +21,7 @@ import {
   evaluateTargets,
   REPORT_SCHEMA,
   renderReport,
+  type AdapterDiagnosis,
   type AllocationResult,
   type BenchReport,
   type CsvResult,
@@ -39,6 +40,8 @@ interface Plan {
   readonly measure: MeasureSettings;
   /** How long each memory child trains. */
   readonly memoryMs: number;
+  /** Workloads whose contenders get a memory child. */
+  readonly memoryWorkloads: readonly WorkloadId[];
   /** Fresh-process loads of each dataset. */
   readonly loadRepetitions: number;
   readonly csvRows: number;
@@ -54,13 +57,14 @@ const FULL: Plan = {
   mode: 'full',
   measure: { repetitions: 7, warmupMs: 1000, trainRepMs: 400, predictRepMs: 150 },
   memoryMs: 1500,
+  memoryWorkloads: WORKLOAD_IDS,
   loadRepetitions: 3,
   csvRows: 1_000_000,
   csvRepetitions: 3,
   allocation: [
-    { workload: 'playground', engine: 'reference-float32', steps: 10_000, trials: 5, warmup: 20_000, returnLoss: false },
-    { workload: 'playground', engine: 'reference-float64', steps: 10_000, trials: 5, warmup: 20_000, returnLoss: false },
-    { workload: 'playground', engine: 'reference-float32', steps: 10_000, trials: 5, warmup: 20_000, returnLoss: true },
+    { workload: 'playground', engine: 'reference-float32', steps: 100_000, trials: 5, warmup: 20_000, returnLoss: false },
+    { workload: 'playground', engine: 'reference-float64', steps: 100_000, trials: 5, warmup: 20_000, returnLoss: false },
+    { workload: 'playground', engine: 'reference-float32', steps: 100_000, trials: 5, warmup: 20_000, returnLoss: true },
     // Warm-up long enough for V8 to optimize trainStep itself (it runs ~2,000 times before that).
     { workload: 'mnist', engine: 'reference-float32', steps: 2_000, trials: 5, warmup: 2_000, returnLoss: false },
   ],
@@ -72,11 +76,12 @@ const QUICK: Plan = {
   mode: 'quick',
   measure: { repetitions: 3, warmupMs: 150, trainRepMs: 60, predictRepMs: 30 },
   memoryMs: 150,
+  memoryWorkloads: ['mnist'],
   loadRepetitions: 1,
   csvRows: 100_000,
   csvRepetitions: 1,
   allocation: [
-    { workload: 'playground', engine: 'reference-float32', steps: 10_000, trials: 3, warmup: 20_000, returnLoss: false },
+    { workload: 'playground', engine: 'reference-float32', steps: 100_000, trials: 3, warmup: 20_000, returnLoss: false },
   ],
   mnistPredictRows: 500,
   profileMs: 1500,
@@ -95,6 +100,7 @@ interface CliOptions {
   data: boolean;
   alloc: boolean;
   profile?: string[];
+  diagnose?: boolean;
 }
 
 function list<T extends string>(check: (v: string) => v is T, known: readonly string[]) {
@@ -193,7 +199,7 @@ async function benchWorkload(
       engines: measured.map((m) => engineResult(m, w.batchSize, trainFlopsPerStep, predictFlopsPerSample)),
     };
     for (const r of runners.splice(0)) r.dispose();
-    if (memory) {
+    if (memory && plan.memoryWorkloads.includes(id)) {
       for (const e of result.engines) {
         try {
           e.memory = await runChild<MemoryMeasurement>({ kind: 'memory', workload: id, engine: e.engine, ms: plan.memoryMs }, ['--expose-gc']);
@@ -285,6 +291,8 @@ async function main(argv: readonly string[]): Promise<void> {
     .option('--no-data', 'skip dataset loading and CSV parsing')
     .option('--no-alloc', "skip the reference engine's allocation check")
     .option('--profile <workload:engine>', 'CPU-profile a contender (default engine reference-float32); repeatable', profileSpec)
+    .option('--diagnose', 'after the run, profile the reference engine and diagnose missed adapter targets (default in a full run)')
+    .option('--no-diagnose', 'skip the diagnosis')
     .allowExcessArguments(false);
   program.parse(argv, { from: 'user' });
   const options = program.opts<CliOptions>();
@@ -314,14 +322,44 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const data = options.data ? await benchData(plan, log) : undefined;
   const allocation = options.alloc ? await benchAllocation(plan, workloads, log) : undefined;
+  const ratios = computeRatios(results);
+  const targets = evaluateTargets(results, ratios, allocation);
+
+  // Diagnosis: where the reference engine's time goes, and what a missed adapter target costs.
+  const profileSpecs = [...(options.profile ?? [])];
+  const adapter: AdapterDiagnosis[] = [];
+  if (options.diagnose ?? plan.mode === 'full') {
+    for (const w of workloads) if (usable.includes('reference-float32')) profileSpecs.push(`${w}:reference-float32`);
+    for (const t of targets) {
+      const backend = t.id === 'mnist-tfjs-adapter-wasm' ? 'wasm' : t.id === 'mnist-tfjs-adapter-cpu' ? 'cpu' : undefined;
+      if (backend === undefined || t.status !== 'missed') continue;
+      log(`adapter diagnosis on ${backend}`);
+      try {
+        adapter.push(
+          await runChild<AdapterDiagnosis>({
+            kind: 'adapter',
+            workload: 'mnist',
+            backend,
+            repetitions: plan.measure.repetitions,
+            stepsPerRepetition: backend === 'wasm' ? 30 : 10,
+          }),
+        );
+      } catch (error) {
+        log(`adapter diagnosis failed: ${errorText(error)}`);
+      }
+    }
+  }
   const profiles: ProfileResult[] = [];
-  for (const spec of options.profile ?? []) {
+  for (const spec of new Set(profileSpecs)) {
     const [w, e] = spec.split(':') as [WorkloadId, EngineId];
     log(`profile ${w} ${e}`);
-    profiles.push(await runChild<ProfileResult>({ kind: 'profile', workload: w, engine: e, ms: plan.profileMs, top: 15 }));
+    try {
+      profiles.push(await runChild<ProfileResult>({ kind: 'profile', workload: w, engine: e, ms: plan.profileMs, top: 12 }));
+    } catch (error) {
+      log(`profile failed: ${errorText(error)}`);
+    }
   }
 
-  const ratios = computeRatios(results);
   const report: BenchReport = {
     schema: REPORT_SCHEMA,
     mode: plan.mode,
@@ -334,10 +372,11 @@ async function main(argv: readonly string[]): Promise<void> {
     engines,
     workloads: results,
     ratios,
-    targets: evaluateTargets(results, ratios, allocation),
+    targets,
     ...(data === undefined ? {} : { data }),
     ...(allocation === undefined ? {} : { allocation }),
     ...(profiles.length === 0 ? {} : { profiles }),
+    ...(adapter.length === 0 ? {} : { adapter }),
   };
   out(renderReport(report));
   const json = JSON.stringify(report, null, 2) + '\n';

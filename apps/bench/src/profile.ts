@@ -69,7 +69,8 @@ export function summarizeHeapProfile(profile: HeapProfile, steps: number, top = 
   const sites = new Map<string, number>();
   const walk = (node: HeapProfileNode, caller: string): void => {
     const name = node.callFrame.functionName === '' ? '(anonymous)' : node.callFrame.functionName;
-    if (node.selfSize > 0) {
+    // The profiler's own messages (node:inspector) are not the steps' allocations.
+    if (node.selfSize > 0 && !node.callFrame.url.startsWith('node:')) {
       const loc = location(node.callFrame.url, node.callFrame.lineNumber);
       const key = `${caller === '' || caller === '(root)' ? name : `${name} ← ${caller}`}${loc === '' ? '' : ` (${loc})`}`;
       sites.set(key, (sites.get(key) ?? 0) + node.selfSize);

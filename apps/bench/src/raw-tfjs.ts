@@ -38,6 +38,8 @@ export interface RawModelOptions {
   readonly x: Float32Array;
   readonly y: Float32Array;
   readonly rows: number;
+  /** Fuse hidden ReLUs into `tf.fused.matMul` (default true); false applies `tf.relu` separately. */
+  readonly fuseRelu?: boolean;
 }
 
 function applyActivation(activation: RawActivation, z: tf.Tensor2D): tf.Tensor2D {
@@ -65,8 +67,10 @@ export class RawTfjsModel {
   private readonly y: tf.Tensor2D;
   private readonly optimizer: tf.SGDOptimizer;
   private readonly inputs: number;
+  private readonly fuseRelu: boolean;
 
   constructor(options: RawModelOptions) {
+    this.fuseRelu = options.fuseRelu ?? true;
     this.backend = options.backend;
     this.layers = options.layers;
     this.loss = options.loss;
@@ -96,7 +100,7 @@ export class RawTfjsModel {
     let h = x;
     this.layers.forEach((layer, i) => {
       const isOutput = i === this.layers.length - 1;
-      const fused = !isOutput && (layer.activation === 'relu' || layer.activation === 'linear');
+      const fused = !isOutput && ((this.fuseRelu && layer.activation === 'relu') || layer.activation === 'linear');
       const z = tf.fused.matMul({
         a: h,
         b: this.kernels[i]!,

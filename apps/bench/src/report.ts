@@ -127,6 +127,18 @@ export interface ProfileResult {
   readonly top: ProfileEntry[];
 }
 
+/**
+ * Where the tfjs adapter's time goes: the tfjs engine, raw tfjs, and raw tfjs with the hidden
+ * ReLUs applied as separate ops (as the engine does), interleaved in one child process.
+ */
+export interface AdapterDiagnosis {
+  readonly workload: WorkloadId;
+  readonly backend: 'wasm' | 'cpu';
+  readonly engineMsPerStep: number;
+  readonly rawMsPerStep: number;
+  readonly rawUnfusedMsPerStep: number;
+}
+
 /** `numerator` throughput ÷ `denominator` throughput, both from the same interleaved run. */
 export interface Ratio {
   readonly workload: WorkloadId;
@@ -164,6 +176,7 @@ export interface BenchReport {
   readonly data?: { readonly loads: readonly DataLoadResult[]; readonly csv?: CsvResult | { readonly error: string } };
   readonly allocation?: readonly AllocationResult[];
   readonly profiles?: readonly ProfileResult[];
+  readonly adapter?: readonly AdapterDiagnosis[];
 }
 
 /** Medians, step time and GFLOP/s from one contender's repetitions. */
@@ -295,7 +308,9 @@ export function evaluateTargets(
       ),
     );
   }
-  const refAllocation = (allocation ?? []).filter((a) => describeEngine(a.engine).kind === 'reference');
+  // Runs that ask for the loss every step are shown but not judged: returning a float from
+  // trainStep boxes it (one 16-byte HeapNumber), which is the caller's request, not the step's.
+  const refAllocation = (allocation ?? []).filter((a) => describeEngine(a.engine).kind === 'reference' && !a.returnLoss);
   const worst = refAllocation.reduce<AllocationResult | undefined>(
     (a, r) => (a === undefined || r.allocatedBytesPerStep > a.allocatedBytesPerStep ? r : a),
     undefined,
@@ -472,6 +487,25 @@ export function renderAllocation(results: readonly AllocationResult[]): string {
   ].join('\n');
 }
 
+export function renderAdapter(rows: readonly AdapterDiagnosis[]): string {
+  return [
+    '### tfjs adapter diagnosis (child process, interleaved, median ms/step)',
+    '',
+    markdownTable(
+      ['workload', 'backend', 'tfjs engine', 'raw tfjs (ReLU fused)', 'raw tfjs (ReLU separate)', 'engine ÷ raw', 'engine ÷ raw, ReLU separate'],
+      rows.map((r) => [
+        r.workload,
+        r.backend,
+        significant(r.engineMsPerStep),
+        significant(r.rawMsPerStep),
+        significant(r.rawUnfusedMsPerStep),
+        formatRatio(r.engineMsPerStep / r.rawMsPerStep),
+        formatRatio(r.engineMsPerStep / r.rawUnfusedMsPerStep),
+      ]),
+    ),
+  ].join('\n');
+}
+
 export function renderProfile(p: ProfileResult): string {
   return [
     `#### Profile: ${label(p.engine)} on ${p.workload} (${p.steps} steps, ${significant(p.totalMs)} ms sampled)`,
@@ -514,6 +548,7 @@ export function renderReport(report: BenchReport): string {
   if (report.allocation !== undefined && report.allocation.length > 0) {
     parts.push('', '### Reference engine allocation (child process, --expose-gc)', '', renderAllocation(report.allocation));
   }
+  if (report.adapter !== undefined && report.adapter.length > 0) parts.push('', renderAdapter(report.adapter));
   for (const p of report.profiles ?? []) parts.push('', renderProfile(p));
   return parts.join('\n') + '\n';
 }

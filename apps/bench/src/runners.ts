@@ -154,7 +154,13 @@ function rawLoss(w: Workload): RawLoss {
 }
 
 /** Sets up `engine` on the workload, from the shared initial weights. */
-export async function createRunner(engine: EngineId, w: Workload, data: WorkloadData, weights: Weights): Promise<Runner> {
+export async function createRunner(
+  engine: EngineId,
+  w: Workload,
+  data: WorkloadData,
+  weights: Weights,
+  rawOptions: { readonly fuseRelu?: boolean } = {},
+): Promise<Runner> {
   const d = describeEngine(engine);
   const training = { loss: w.loss, optimizer: optimizer('sgd', { learningRate: w.learningRate }) };
   switch (d.kind) {
@@ -191,6 +197,7 @@ export async function createRunner(engine: EngineId, w: Workload, data: Workload
         x: Float32Array.from(data.train.x.data),
         y: Float32Array.from(data.train.y.data),
         rows: data.train.x.rows,
+        ...rawOptions,
       });
       return new RawRunner(engine, model, data.predict32, w.batchSize, data.batches, data.order);
     }

@@ -67,6 +67,24 @@ function parseCsv(text: string): { header: string[]; rows: string[][] } {
 }
 
 let dir = '';
+const trainedModels = new Map<string, Promise<string>>();
+
+/** A model file trained once per test run (so tests that only read a model can run alone with -t). */
+function modelFile(name: string, args: readonly string[]): Promise<string> {
+  let file = trainedModels.get(name);
+  if (file === undefined) {
+    const path = join(dir, name);
+    file = run(['train', ...args, '--out', path, '--quiet']).then((result) => {
+      expect(result.code).toBe(0);
+      return path;
+    });
+    trainedModels.set(name, file);
+  }
+  return file;
+}
+
+const AND_MODEL = ['--dataset', 'and', '--hidden', 'none'];
+
 beforeAll(async () => {
   expect(existsSync(MAIN), `build the CLI first: ${MAIN} is missing`).toBe(true);
   dir = await mkdtemp(join(tmpdir(), 'twinprop-cli-'));
@@ -137,6 +155,34 @@ describe('train', () => {
   });
 });
 
+describe('CSV data', () => {
+  it('trains on a CSV with a named label column, standardizes it, and predicts a CSV with columns in another order', async () => {
+    const csv = join(dir, 'parts.csv');
+    const lines = ['width,kind,weight'];
+    for (let i = 0; i < 60; i++) {
+      const heavy = i % 2;
+      lines.push(`${(10 + 5 * heavy + (i % 7) * 0.3).toFixed(1)},${heavy === 1 ? 'heavy' : 'light'},${200 + 60 * heavy + (i % 5) * 2}`);
+    }
+    await writeFile(csv, `${lines.join('\n')}\n`);
+    const out = join(dir, 'parts.json');
+    const trained = await runJson(['train', '--dataset', csv, '--label', 'kind', '--hidden', '3', '--epochs', '40', '--out', out, '--json']);
+    expect(trained).toMatchObject({ task: 'binary', trainRows: 48, testRows: 12, testAccuracy: 1 });
+    const model = await readModel(out);
+    expect(model.metadata.classNames).toEqual(['heavy', 'light']);
+    // Mean weight of the training rows: between the light (≈204) and heavy (≈264) parts.
+    expect(model.metadata.standardization?.mean[1]).toBeGreaterThan(215);
+    expect(model.metadata.standardization?.mean[1]).toBeLessThan(255);
+
+    const points = join(dir, 'parts-to-predict.csv');
+    await writeFile(points, 'weight,width\n262,15.5\n201,10.2\n');
+    const result = await run(['predict', '--model', out, '--csv', points]);
+    expect(result.code).toBe(0);
+    const { header, rows } = parseCsv(result.stdout);
+    expect(header).toEqual(['weight', 'width', 'class', 'p_heavy', 'p_light']);
+    expect(rows.map((r) => r[2])).toEqual(['heavy', 'light']);
+  });
+});
+
 describe('train → save → evaluate → predict', () => {
   for (const engine of [['--engine', 'reference'], ['--engine', 'tfjs', '--backend', 'cpu']]) {
     it(`round trip on ${engine.join(' ')}`, async () => {
@@ -146,6 +192,7 @@ describe('train → save → evaluate → predict', () => {
       expect(trained.engine).toBe(name);
       expect(trained.testAccuracy as number).toBeGreaterThan(0.9);
       expect((await readModel(out)).metadata.engine).toBe(name);
+      trainedModels.set(`circle-${name}.json`, Promise.resolve(out));
 
       // The test part evaluated from the saved file gives the numbers training reported.
       const evaluated = await runJson(['evaluate', '--model', out, '--part', 'test', ...engine, '--json']);
@@ -166,8 +213,7 @@ describe('train → save → evaluate → predict', () => {
   }
 
   it('evaluate prints a confusion-matrix table with class names', async () => {
-    const out = join(dir, 'and.json');
-    await runJson(['train', '--dataset', 'and', '--hidden', 'none', '--out', out, '--json']);
+    const out = await modelFile('and.json', AND_MODEL);
     const result = await run(['evaluate', '--model', out]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/accuracy\s+1\.000 \(4\/4\)/);
@@ -178,7 +224,7 @@ describe('train → save → evaluate → predict', () => {
   });
 
   it('predicts a CSV file: the input columns, then the class and one probability per class', async () => {
-    const model = join(dir, 'and.json');
+    const model = await modelFile('and.json', AND_MODEL);
     const csv = join(dir, 'gate.csv');
     await writeFile(csv, 'x1,x2,note\n0,0,a\n0,1,b\n1,0,c\n1,1,d\n');
     const result = await run(['predict', '--model', model, '--csv', csv]);
@@ -198,7 +244,8 @@ describe('train → save → evaluate → predict', () => {
     await writeFile(grid, `x1,x2\n${points.join('\n')}\n`);
     const tfjs = ['--engine', 'tfjs', '--backend', 'cpu'];
     for (const trainedBy of ['reference', 'tfjs']) {
-      const model = join(dir, `circle-${trainedBy}.json`);
+      const engine = trainedBy === 'tfjs' ? tfjs : ['--engine', 'reference'];
+      const model = await modelFile(`circle-${trainedBy}.json`, ['--dataset', 'circle', '--points', '200', '--hidden', '6', '--epochs', '40', ...engine]);
       const onReference = parseCsv((await run(['predict', '--model', model, '--csv', grid, '--engine', 'reference'])).stdout);
       const onTfjs = parseCsv((await run(['predict', '--model', model, '--csv', grid, ...tfjs])).stdout);
       expect(onReference.rows).toHaveLength(121);
@@ -239,7 +286,7 @@ describe('exit codes and messages', () => {
   });
 
   it('a dataset that does not fit the model is a usage error (2)', async () => {
-    const model = join(dir, 'and.json');
+    const model = await modelFile('and.json', AND_MODEL);
     await expectFailure(['evaluate', '--model', model, '--dataset', 'iris'], 2, /4 features per row, the model expects 2/);
     await expectFailure(['predict', '--model', model, '--input', '1,2,3'], 2, /--input has 3 values, the model expects 2/);
   });
@@ -271,7 +318,7 @@ describe('exit codes and messages', () => {
   });
 
   it('options that a checkpoint fixes cannot be changed on --resume (2)', async () => {
-    await expectFailure(['train', '--resume', join(dir, 'and.json'), '--hidden', '3'], 2, /--hidden cannot be given with --resume/);
+    await expectFailure(['train', '--resume', await modelFile('and.json', AND_MODEL), '--hidden', '3'], 2, /--hidden cannot be given with --resume/);
   });
 });
 

@@ -260,8 +260,11 @@ async function runTrain(options: TrainOptions, command: Command): Promise<void> 
   const split = splitAndScale(data, setup.run, setup.run.seed);
   const epochs = setup.run.epochs > 0 ? setup.run.epochs : defaultEpochs(split.train.x.rows, setup.run.batchSize);
   const run: RunConfig = { ...setup.run, epochs };
-  if (epochs <= setup.epochsCompleted && setup.batchesCompleted === 0) {
-    throw new UsageError(`${setup.resumedFrom ?? 'the checkpoint'} has already completed ${setup.epochsCompleted} epochs; pass --epochs greater than ${setup.epochsCompleted} to train further`);
+  if (epochs <= setup.epochsCompleted) {
+    const partial = setup.batchesCompleted > 0 ? ` (and ${setup.batchesCompleted} batches of epoch ${setup.epochsCompleted + 1})` : '';
+    throw new UsageError(
+      `${setup.resumedFrom ?? 'the checkpoint'} has already completed ${setup.epochsCompleted} epochs${partial}; pass --epochs greater than ${setup.epochsCompleted} to train further`,
+    );
   }
 
   const request = engineRequest(command, options, setup.engineFallback);

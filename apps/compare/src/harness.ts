@@ -83,6 +83,8 @@ export interface ComparisonReport {
   readonly passed: number;
   readonly failed: number;
   readonly seconds: number;
+  /** CPU time of this process (user + system) — the wall time depends on what else the machine runs. */
+  readonly cpuSeconds: number;
 }
 
 export interface RunOptions {
@@ -196,6 +198,7 @@ function failuresOf(row: Omit<ComparisonRow, 'failures' | 'passed'>): string[] {
  */
 export async function runComparison(options: RunOptions = {}): Promise<ComparisonReport> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const suite = SUITE_DEFINITIONS[options.suite ?? 'quick'];
   const scenarios = options.scenarios ?? suite.scenarios;
   assertUniqueNames(scenarios);
@@ -347,5 +350,6 @@ export async function runComparison(options: RunOptions = {}): Promise<Compariso
     passed,
     failed: rows.length - passed,
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: ((cpu) => (cpu.user + cpu.system) / 1e6)(process.cpuUsage(cpuStarted)),
   };
 }

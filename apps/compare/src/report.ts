@@ -49,6 +49,52 @@ function toleranceRows(report: ComparisonReport): string[][] {
   ];
 }
 
+interface Worst {
+  readonly value: number | undefined;
+  readonly where: string;
+}
+
+/** The largest (or, for agreement, smallest) value of a metric over the rows of one dtype. */
+function worst(rows: readonly ComparisonRow[], dtype: DType, metric: (r: ComparisonRow) => number | undefined, smallest = false): Worst {
+  let best: Worst = { value: undefined, where: '' };
+  for (const row of rows) {
+    if (row.dtype !== dtype) continue;
+    const v = metric(row);
+    if (v === undefined) continue;
+    const better = best.value === undefined || (smallest ? v < best.value : v > best.value || Number.isNaN(v));
+    if (better) best = { value: v, where: `${row.scenario} / ${row.backend}` };
+  }
+  return best;
+}
+
+/** Rows of [check, float64 worst, float32 worst] with each bound beside the value. */
+function worstRows(report: ComparisonReport, withWhere: boolean): string[][] {
+  const c = report.tolerances.comparison;
+  const k = report.tolerances.keras;
+  const rows = report.scenarios;
+  const cell = (w: Worst, limit: string, format: (x: number | undefined) => string = sci): string =>
+    w.value === undefined ? '—' : `${format(w.value)} (bound ${limit})${withWhere ? ` — ${w.where}` : ''}`;
+  const line = (label: string, metric: (r: ComparisonRow) => number | undefined, limit: (d: DType) => string, format?: (x: number | undefined) => string, smallest = false): string[] => [
+    label,
+    cell(worst(rows, 'float64', metric, smallest), limit('float64'), format),
+    cell(worst(rows, 'float32', metric, smallest), limit('float32'), format),
+  ];
+  const points = (x: number | undefined): string => (x === undefined ? '—' : `${x.toFixed(1)} pp`);
+  return [
+    line('forward', (r) => r.forward?.maxRel, (d) => bound(c[d].forward.rtol)),
+    line('gradient vs tfjs', (r) => r.gradients?.maxRel, (d) => bound(c[d].gradient.rtol)),
+    line('gradient vs finite differences', (r) => r.finiteDifferences?.maxRel, () => bound(report.tolerances.finiteDifferences.tolerance.rtol)),
+    line('trajectory loss drift', (r) => r.trajectory?.maxLossDrift, (d) => bound(c[d].trajectoryLoss.rtol)),
+    line('trajectory weight drift', (r) => r.trajectory?.maxWeightDrift, (d) => bound(c[d].trajectoryWeights.rtol)),
+    line('|Δ test accuracy|', (r) => r.accuracy?.differencePoints, (d) => `${c[d].accuracyPoints} pp`, points),
+    line('identical test predictions (lowest)', (r) => r.accuracy?.agreement, (d) => `≥ ${pct(c[d].agreement)}`, pct, true),
+    line('keras loss drift', (r) => r.keras?.trajectory.maxLossDrift, () => bound(k.trajectoryLoss.rtol)),
+    line('keras weight drift', (r) => r.keras?.trajectory.maxWeightDrift, () => bound(k.trajectoryWeights.rtol)),
+    line('keras |Δ test accuracy|', (r) => r.keras?.accuracy.differencePoints, () => `${k.accuracyPoints} pp`, points),
+    line('keras identical test predictions (lowest)', (r) => r.keras?.accuracy.agreement, () => `≥ ${pct(k.agreement)}`, pct, true),
+  ];
+}
+
 function groupByScenario(rows: readonly ComparisonRow[]): Array<{ scenario: string; rows: ComparisonRow[] }> {
   const groups: Array<{ scenario: string; rows: ComparisonRow[] }> = [];
   for (const row of rows) {
@@ -93,10 +139,16 @@ function metricCells(row: ComparisonRow): string[] {
 
 const METRIC_HEADER = ['forward', 'gradient', 'FD', 'loss drift', 'w drift', 'acc ref', 'acc tfjs', 'acc keras', 'agree', 'verdict'];
 
+/** The first sentence of a long explanation (backend load failures carry install help after it). */
+function firstSentence(text: string): string {
+  const end = text.indexOf('. ');
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
 function backendLine(report: ComparisonReport): string[] {
   const lines = [`reference engine (${report.dtypes.join(', ')}) vs tfjs engine on ${report.backendsUsed.join(', ')}`];
   for (const b of report.backends) {
-    if (!b.available) lines.push(`skipped tfjs backend ${b.backend}: ${b.detail.split('. ')[0] ?? b.detail}`);
+    if (!b.available) lines.push(`skipped tfjs backend ${b.backend}: ${firstSentence(b.detail)}`);
   }
   if (report.keras !== undefined) lines.push(`keras: ${report.keras.detail}`);
   return lines;
@@ -123,6 +175,9 @@ export function formatTerminal(report: ComparisonReport): string {
     }
     out.push('');
   }
+  out.push('worst measured values (each bound beside it):');
+  for (const line of table(['check', 'ref float64 vs tfjs', 'ref float32 vs tfjs'], worstRows(report, false))) out.push(`  ${line}`);
+  out.push('');
   out.push(summaryLine(report));
   return out.join('\n');
 }
@@ -130,7 +185,7 @@ export function formatTerminal(report: ComparisonReport): string {
 export function summaryLine(report: ComparisonReport): string {
   const total = report.passed + report.failed;
   const verdict = report.failed === 0 ? 'the engines agree' : `${report.failed} MISMATCH${report.failed === 1 ? '' : 'ES'}`;
-  return `${total} comparisons: ${report.passed} passed, ${report.failed} failed — ${verdict} (${seconds(report.seconds)})`;
+  return `${total} comparisons: ${report.passed} passed, ${report.failed} failed — ${verdict} (${seconds(report.seconds)}, ${seconds(report.cpuSeconds)} CPU)`;
 }
 
 function mdEscape(text: string): string {
@@ -169,7 +224,7 @@ export function formatMarkdown(report: ComparisonReport, command?: string): stri
         ['CPU', `${env.cpu} (${env.cores} logical cores)`],
         ['Node.js', env.node],
         ['Platform', env.platform],
-        ['Run time', seconds(report.seconds)],
+        ['Run time', `${seconds(report.seconds)} wall, ${seconds(report.cpuSeconds)} CPU`],
       ],
     ),
     '',
@@ -182,7 +237,7 @@ export function formatMarkdown(report: ComparisonReport, command?: string): stri
       ['backend', 'status'],
       report.backends.map((b) => [
         `\`${b.backend}\``,
-        b.available ? `compared${report.backendsUsed.includes(b.backend) ? '' : ' (not in this run)'} — ${b.detail}` : `skipped — ${b.detail}`,
+        b.available ? `compared${report.backendsUsed.includes(b.backend) ? '' : ' (not in this run)'} — ${b.detail}` : `skipped — ${firstSentence(b.detail)}`,
       ]),
     ),
     '',
@@ -191,6 +246,9 @@ export function formatMarkdown(report: ComparisonReport, command?: string): stri
   out.push('## Tolerances', '');
   out.push('Error = |a − b| / max(|a|, |b|, floor); a check passes when the largest error is ≤ the bound. These are the values the run applied.', '');
   out.push(...mdTable(['check', 'reference float64 vs tfjs', 'reference float32 vs tfjs'], toleranceRows(report)), '');
+  out.push('## Worst measured values', '');
+  out.push('The largest error (lowest agreement) over all comparisons of each reference dtype, with the bound it was held to and where it occurred.', '');
+  out.push(...mdTable(['check', 'reference float64 vs tfjs', 'reference float32 vs tfjs'], worstRows(report, true)), '');
   out.push('## Results', '');
   out.push('Columns show the largest error of each check (forward, gradient, FD, drifts), test accuracies, the agreement of the two engines’ test predictions, and — not a check — how often the reference in float64 and in float32 agree with each other (ref64↔32).', '');
   const body = report.scenarios.map((row) => {

@@ -147,8 +147,10 @@ function failuresOf(row: Omit<ComparisonRow, 'failures' | 'passed'>): string[] {
   const failures = [...row.errors];
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   const e = (x: number): string => x.toExponential(2);
+  /** A bound as tolerances.ts writes it: 1e-4, 3e-3. */
+  const b = (x: number): string => x.toExponential().replace('e+', 'e');
   if (row.forward !== undefined && !row.forward.passed) {
-    failures.push(`forward: max rel error ${e(row.forward.maxRel)} > ${e(row.forward.tolerance.rtol)}`);
+    failures.push(`forward: max rel error ${e(row.forward.maxRel)} > ${b(row.forward.tolerance.rtol)}`);
   }
   if (row.gradients !== undefined && !row.gradients.passed) {
     const bad = row.gradients.parameters.filter((p) => !p.shapeMatches || p.maxRel > row.gradients!.tolerance.rtol);
@@ -159,20 +161,20 @@ function failuresOf(row: Omit<ComparisonRow, 'failures' | 'passed'>): string[] {
           : `${p.name} shape [${p.shape.join(', ')}] vs [${p.otherShape.join(', ')}]`,
       )
       .join('; ');
-    failures.push(`gradients vs tfjs: ${what} > ${e(row.gradients.tolerance.rtol)}`);
+    failures.push(`gradients vs tfjs: ${what} > ${b(row.gradients.tolerance.rtol)}`);
   }
   if (row.finiteDifferences !== undefined && !row.finiteDifferences.passed) {
     const bad = row.finiteDifferences.parameters.filter((p) => !(p.maxRel <= row.finiteDifferences!.tolerance.rtol));
     failures.push(
-      `gradients vs finite differences: ${bad.map((p) => `${p.name} rel ${e(p.maxRel)}`).join('; ')} > ${e(row.finiteDifferences.tolerance.rtol)}`,
+      `gradients vs finite differences: ${bad.map((p) => `${p.name} rel ${e(p.maxRel)}`).join('; ')} > ${b(row.finiteDifferences.tolerance.rtol)}`,
     );
   }
   if (row.trajectory !== undefined && !row.trajectory.passed) {
     const t = row.trajectory;
     const firstBad = t.lossDrift.findIndex((d) => !(d <= t.tolerance.loss.rtol));
     failures.push(
-      `trajectory over ${t.steps} steps: loss drift ${e(t.maxLossDrift)} (limit ${e(t.tolerance.loss.rtol)}${firstBad >= 0 ? `, first exceeded at step ${firstBad + 1}` : ''}), ` +
-        `weight drift ${e(t.maxWeightDrift)} (limit ${e(t.tolerance.weights.rtol)})`,
+      `trajectory over ${t.steps} steps: loss drift ${e(t.maxLossDrift)} (limit ${b(t.tolerance.loss.rtol)}${firstBad >= 0 ? `, first exceeded at step ${firstBad + 1}` : ''}), ` +
+        `weight drift ${e(t.maxWeightDrift)} (limit ${b(t.tolerance.weights.rtol)})`,
     );
   }
   if (row.accuracy !== undefined && !row.accuracy.passed) {
@@ -185,7 +187,8 @@ function failuresOf(row: Omit<ComparisonRow, 'failures' | 'passed'>): string[] {
   if (row.keras !== undefined && !row.keras.passed) {
     const k = row.keras;
     failures.push(
-      `keras: loss drift ${e(k.trajectory.maxLossDrift)} (limit ${e(k.trajectory.tolerance.loss.rtol)}), accuracy ${pct(k.accuracy.accuracyB)} vs reference ${pct(k.accuracy.accuracyA)} ` +
+      `keras: loss drift ${e(k.trajectory.maxLossDrift)} (limit ${b(k.trajectory.tolerance.loss.rtol)}), ` +
+        `weight drift ${e(k.trajectory.maxWeightDrift)} (limit ${b(k.trajectory.tolerance.weights.rtol)}), accuracy ${pct(k.accuracy.accuracyB)} vs reference ${pct(k.accuracy.accuracyA)} ` +
         `(Δ ${k.accuracy.differencePoints.toFixed(1)} pp), agreement ${pct(k.accuracy.agreement)}`,
     );
   }

@@ -214,12 +214,14 @@ async function adapter(task: Extract<ChildTask, { kind: 'adapter' }>): Promise<A
   const runners = [
     await createRunner(`tfjs-${task.backend}`, w, data, weights),
     await createRunner(`raw-tfjs-${task.backend}`, w, data, weights),
-    await createRunner(`raw-tfjs-${task.backend}`, w, data, weights, { fuseRelu: false }),
+    await createRunner(`raw-tfjs-${task.backend}`, w, data, weights, { layerOps: 'fused-linear' }),
+    await createRunner(`raw-tfjs-${task.backend}`, w, data, weights, { layerOps: 'plain' }),
   ];
   const times: number[][] = runners.map(() => []);
+  const order = runners.map((_, i) => i);
   for (const r of runners) r.train(5);
   for (let rep = 0; rep < task.repetitions; rep++) {
-    rotate([0, 1, 2], rep).forEach((i) => {
+    rotate(order, rep).forEach((i) => {
       const t0 = performance.now();
       runners[i]!.train(task.stepsPerRepetition);
       times[i]!.push((performance.now() - t0) / task.stepsPerRepetition);
@@ -231,7 +233,8 @@ async function adapter(task: Extract<ChildTask, { kind: 'adapter' }>): Promise<A
     backend: task.backend,
     engineMsPerStep: median(times[0]!),
     rawMsPerStep: median(times[1]!),
-    rawUnfusedMsPerStep: median(times[2]!),
+    rawFusedLinearMsPerStep: median(times[2]!),
+    rawPlainMsPerStep: median(times[3]!),
   };
 }
 

@@ -55,7 +55,7 @@ interface Plan {
 
 const FULL: Plan = {
   mode: 'full',
-  measure: { repetitions: 7, warmupMs: 1000, trainRepMs: 400, predictRepMs: 150 },
+  measure: { repetitions: 9, warmupMs: 1000, trainRepMs: 400, predictRepMs: 150 },
   memoryMs: 1500,
   memoryWorkloads: WORKLOAD_IDS,
   loadRepetitions: 3,

@@ -38,8 +38,16 @@ export interface RawModelOptions {
   readonly x: Float32Array;
   readonly y: Float32Array;
   readonly rows: number;
-  /** Fuse hidden ReLUs into `tf.fused.matMul` (default true); false applies `tf.relu` separately. */
-  readonly fuseRelu?: boolean;
+  /**
+   * How a layer is written (diagnosis only; default `fused`):
+   * - `fused`: `tf.fused.matMul` with the bias and, for hidden ReLUs, the activation fused. (Under
+   *   a gradient tape tfjs itself splits a fused ReLU back into matMul + add + relu.)
+   * - `fused-linear`: `tf.fused.matMul` with the bias only, activations as separate ops — what the
+   *   twinprop tfjs engine does. Its custom gradient always computes ∂L/∂(input), even for the
+   *   input batch, which nothing needs.
+   * - `plain`: `tf.add(tf.matMul(h, W), b)`, activations as separate ops.
+   */
+  readonly layerOps?: 'fused' | 'fused-linear' | 'plain';
 }
 
 function applyActivation(activation: RawActivation, z: tf.Tensor2D): tf.Tensor2D {
@@ -67,10 +75,10 @@ export class RawTfjsModel {
   private readonly y: tf.Tensor2D;
   private readonly optimizer: tf.SGDOptimizer;
   private readonly inputs: number;
-  private readonly fuseRelu: boolean;
+  private readonly layerOps: 'fused' | 'fused-linear' | 'plain';
 
   constructor(options: RawModelOptions) {
-    this.fuseRelu = options.fuseRelu ?? true;
+    this.layerOps = options.layerOps ?? 'fused';
     this.backend = options.backend;
     this.layers = options.layers;
     this.loss = options.loss;
@@ -100,7 +108,12 @@ export class RawTfjsModel {
     let h = x;
     this.layers.forEach((layer, i) => {
       const isOutput = i === this.layers.length - 1;
-      const fused = !isOutput && ((this.fuseRelu && layer.activation === 'relu') || layer.activation === 'linear');
+      if (this.layerOps === 'plain') {
+        const z: tf.Tensor2D = tf.add(tf.matMul(h, this.kernels[i] as tf.Tensor2D), this.biases[i]!);
+        h = isOutput ? z : applyActivation(layer.activation, z);
+        return;
+      }
+      const fused = !isOutput && ((this.layerOps === 'fused' && layer.activation === 'relu') || layer.activation === 'linear');
       const z = tf.fused.matMul({
         a: h,
         b: this.kernels[i]!,

@@ -128,15 +128,19 @@ export interface ProfileResult {
 }
 
 /**
- * Where the tfjs adapter's time goes: the tfjs engine, raw tfjs, and raw tfjs with the hidden
- * ReLUs applied as separate ops (as the engine does), interleaved in one child process.
+ * Where the tfjs adapter's time goes: the tfjs engine and three ways of writing the layers in raw
+ * tfjs (see raw-tfjs.ts `layerOps`), interleaved in one child process.
  */
 export interface AdapterDiagnosis {
   readonly workload: WorkloadId;
   readonly backend: 'wasm' | 'cpu';
   readonly engineMsPerStep: number;
+  /** `fused`: the raw tfjs contender of the main table. */
   readonly rawMsPerStep: number;
-  readonly rawUnfusedMsPerStep: number;
+  /** `fused-linear`: bias fused, activations separate — the engine's way. */
+  readonly rawFusedLinearMsPerStep: number;
+  /** `plain`: matMul + add + activation. */
+  readonly rawPlainMsPerStep: number;
 }
 
 /** `numerator` throughput ÷ `denominator` throughput, both from the same interleaved run. */
@@ -492,15 +496,16 @@ export function renderAdapter(rows: readonly AdapterDiagnosis[]): string {
     '### tfjs adapter diagnosis (child process, interleaved, median ms/step)',
     '',
     markdownTable(
-      ['workload', 'backend', 'tfjs engine', 'raw tfjs (ReLU fused)', 'raw tfjs (ReLU separate)', 'engine ÷ raw', 'engine ÷ raw, ReLU separate'],
+      ['workload', 'backend', 'tfjs engine', 'raw: fused (ReLU too)', 'raw: fused bias, ReLU separate', 'raw: matMul + add', 'engine ÷ raw fused', 'engine ÷ raw fused bias'],
       rows.map((r) => [
         r.workload,
         r.backend,
         significant(r.engineMsPerStep),
         significant(r.rawMsPerStep),
-        significant(r.rawUnfusedMsPerStep),
+        significant(r.rawFusedLinearMsPerStep),
+        significant(r.rawPlainMsPerStep),
         formatRatio(r.engineMsPerStep / r.rawMsPerStep),
-        formatRatio(r.engineMsPerStep / r.rawUnfusedMsPerStep),
+        formatRatio(r.engineMsPerStep / r.rawFusedLinearMsPerStep),
       ]),
     ),
   ].join('\n');

@@ -159,7 +159,7 @@ export async function createRunner(
   w: Workload,
   data: WorkloadData,
   weights: Weights,
-  rawOptions: { readonly fuseRelu?: boolean } = {},
+  rawOptions: { readonly layerOps?: 'fused' | 'fused-linear' | 'plain' } = {},
 ): Promise<Runner> {
   const d = describeEngine(engine);
   const training = { loss: w.loss, optimizer: optimizer('sgd', { learningRate: w.learningRate }) };

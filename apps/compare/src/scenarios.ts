@@ -103,13 +103,25 @@ interface ScenarioInput {
   readonly keras?: boolean;
 }
 
+/**
+ * The same hyperparameters rounded to the nearest float32. A float32 engine can only hold β₂ =
+ * 0.999 as 0.99900001287 (so 1 − β₂ is 1.3e-5 off in relative terms); giving the float64 reference
+ * that very number means both sides run the same update rule on the same constants, and what is
+ * left to compare is the arithmetic — not how each side represents "0.999".
+ */
+export function float32Representable<T extends object>(config: T): T {
+  const rounded: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) rounded[key] = typeof value === 'number' ? Math.fround(value) : value;
+  return rounded as T;
+}
+
 /** Builds a scenario and its name: `dataset sizes activations loss optimizer [regularization]`. */
 export function defineScenario(input: ScenarioInput): Scenario {
   const spec = mlp(input.inputs, input.hidden, input.output);
   const training: TrainingConfig = {
     loss: input.loss,
-    optimizer: input.optimizer,
-    ...(input.regularization === undefined ? {} : { regularization: input.regularization }),
+    optimizer: float32Representable(input.optimizer),
+    ...(input.regularization === undefined ? {} : { regularization: float32Representable(input.regularization) }),
   };
   return {
     name: `${datasetLabel(input.dataset)} ${describeSpec(spec)} ${LOSS_LABEL[input.loss]} ${optimizerLabel(input.optimizer)}${regularizationLabel(input.regularization)}`,

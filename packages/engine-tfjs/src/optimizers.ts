@@ -14,14 +14,35 @@ import { tensorsToWeights, weightsToTensors } from './convert.js';
  * `tf.train.*`. The update rules are exactly those of `tf.train.sgd/momentum/adam` (and of core's
  * optimizer.ts); owning them buys two things:
  * - `getState`/`setState` in core's {@link OptimizerState} form (`step` plus named slots), so a
- *   restored model continues bit-identically. tf.train's Adam keeps β₁ᵗ and β₂ᵗ as float32
- *   variables multiplied once per step, which a step count alone cannot restore exactly.
- * - Adam's bias corrections `1 − βᵗ` are computed in float64 from the step count, as core and
- *   the reference engine do, instead of from a float32 running product.
+ *   restored model continues bit-identically.
+ * - Adam's β₁ᵗ and β₂ᵗ are, as in `tf.train.adam`, float32 running products (`accBeta1`,
+ *   `accBeta2`: start at fround(β), multiplied by fround(β) after every step, each product rounded
+ *   to float32), and `1 − βᵗ` is rounded to float32 too — the same rounding as the reference
+ *   engine's float32 Adam. They are recomputed from the step count when a state is restored, so
+ *   the step count alone restores them exactly.
  *
  * `apply` must run inside the caller's `tf.tidy`: every temporary it creates is freed there;
  * only the slot variables and the parameters (via `assign`) keep data.
  */
+/**
+ * βᵗ as `tf.train.adam` holds it: a float32 variable that starts at β and is multiplied by β after
+ * each step, every product rounded to float32. Memoized per β for the latest t (the usual call is
+ * t = previous t + 1, which costs one multiplication).
+ */
+const betaPowers = new Map<number, { t: number; value: number }>();
+export function accumulatedBeta(beta: number, t: number): number {
+  const b = Math.fround(beta);
+  let cached = betaPowers.get(beta);
+  if (cached === undefined || cached.t > t) cached = { t: 1, value: b };
+  let { t: k, value } = cached;
+  while (k < t) {
+    value = Math.fround(value * b);
+    k++;
+  }
+  betaPowers.set(beta, { t: k, value });
+  return value;
+}
+
 export class TfjsOptimizer {
   readonly config: OptimizerConfig;
   /** Updates applied so far (t − 1 before the next update). */
@@ -76,8 +97,8 @@ export class TfjsOptimizer {
           const v = tf.add(tf.mul(secondMoment, config.beta2), tf.mul(tf.square(g), 1 - config.beta2));
           firstMoment.assign(m);
           secondMoment.assign(v);
-          const mHat = tf.div(m, 1 - config.beta1 ** t);
-          const vHat = tf.div(v, 1 - config.beta2 ** t);
+          const mHat = tf.div(m, Math.fround(1 - accumulatedBeta(config.beta1, t)));
+          const vHat = tf.div(v, Math.fround(1 - accumulatedBeta(config.beta2, t)));
           param.assign(tf.sub(param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), config.epsilon)), config.learningRate)));
           return;
         }

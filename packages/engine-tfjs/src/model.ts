@@ -172,7 +172,7 @@ export class TfjsModel implements Model {
       const kernel = this.kernels[i];
       const bias = this.biases[i];
       if (kernel === undefined || bias === undefined) throw new Error(`layer ${i} has no parameters`);
-      const z = taped ? tf.add(tf.matMul(h, kernel), bias) : (tf.fused.matMul({ a: h, b: kernel, bias }) as tf.Tensor2D);
+      const z = (taped ? tf.add(tf.matMul(h, kernel), bias) : tf.fused.matMul({ a: h, b: kernel, bias })) as tf.Tensor2D;
       h = i === layers.length - 1 ? z : activate(layer.activation, z);
     });
     return h;

@@ -16,25 +16,12 @@ export interface RunConfig extends DataSource, SplitConfig {
   readonly epochs: number;
 }
 
-/** One epoch of the loss curve, as stored in the model file. */
-export interface HistoryEntry {
-  readonly epoch: number;
-  readonly trainLoss: number;
-  readonly trainAccuracy?: number;
-  readonly testLoss?: number;
-  readonly testAccuracy?: number;
-  readonly testMse?: number;
-}
+/** One epoch of the loss curve, as stored in the model file: core's epoch log without the timing. */
+export type HistoryEntry = Omit<EpochLog, 'seconds'>;
 
 export function historyEntry(log: EpochLog): HistoryEntry {
-  return {
-    epoch: log.epoch,
-    trainLoss: log.trainLoss,
-    ...(log.trainAccuracy === undefined ? {} : { trainAccuracy: log.trainAccuracy }),
-    ...(log.testLoss === undefined ? {} : { testLoss: log.testLoss }),
-    ...(log.testAccuracy === undefined ? {} : { testAccuracy: log.testAccuracy }),
-    ...(log.testMse === undefined ? {} : { testMse: log.testMse }),
-  };
+  const { seconds: _seconds, ...entry } = log;
+  return entry;
 }
 
 export interface RunState {

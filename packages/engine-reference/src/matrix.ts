@@ -24,6 +24,8 @@ import type { DType, FloatArray } from '@twinprop/core';
  *   code for the edges; a tile that sticks out stores only its part inside C.
  * - In float32 the sums are therefore kept in float64 and rounded once when stored into C, which
  *   is at least as accurate as summing in float32.
+ * - Small products (at most {@link SMALL_PRODUCT} multiply-adds, e.g. every product of a 2-8-8-1
+ *   network on a batch of 10) skip the packing: {@link gemmSmall}.
  */
 
 /** A new zero-filled array of `dtype`. */
@@ -53,6 +55,10 @@ export function gemm(
   bCol: number,
   c: FloatArray,
 ): void {
+  if (m * n * k <= SMALL_PRODUCT) {
+    gemmSmall(m, n, k, a, aRow, aCol, b, bRow, bCol, c);
+    return;
+  }
   // Round m up to whole 3-row panels and n up to whole 4-column panels; the padding is zeros.
   const mPadded = Math.ceil(m / 3) * 3;
   const nPadded = Math.ceil(n / 4) * 4;
@@ -115,6 +121,72 @@ export function gemm(
           for (let col = 0; col < 4 && j + col < n; col++) c[c0 + r * n + col] = edgeTile[r * 4 + col]!;
         }
       }
+    }
+  }
+}
+
+/** Products with at most this many multiply-adds (m·n·k) take {@link gemmSmall}. */
+const SMALL_PRODUCT = 4096;
+
+/**
+ * {@link gemm} for small products, without packing. At these sizes copying A and B into padded
+ * panels costs more than the product itself (a 10×8 · 8×1 product packed 128 values and summed 384
+ * products, 80 of them real), so C is computed in 2×4 tiles read straight from A and B through
+ * their strides (2·4 sums plus 6 operands still fit in registers), the last columns when n is not
+ * a multiple of 4 in 2×1 tiles. Each C[i][j] is the same sum as in gemm, Σ_p A[i][p]·B[p][j] with p
+ * ascending from 0, kept in float64 and rounded once when stored, so the results are identical.
+ */
+function gemmSmall(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aRow: number,
+  aCol: number,
+  b: FloatArray,
+  bRow: number,
+  bCol: number,
+  c: FloatArray,
+): void {
+  const nTiled = n - (n % 4);
+  for (let i = 0; i < m; i += 2) {
+    // Rows i and i + 1; when m is odd the last tile reads row m − 1 twice and stores its sums twice.
+    const nextRow = i + 1 < m ? i + 1 : i;
+    const c0 = i * n;
+    const c1 = nextRow * n;
+    for (let j = 0; j < nTiled; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let qa0 = i * aRow;
+      let qa1 = nextRow * aRow;
+      let qb = j * bCol;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[qa0]!, x1 = a[qa1]!;
+        const w0 = b[qb]!, w1 = b[qb + bCol]!, w2 = b[qb + 2 * bCol]!, w3 = b[qb + 3 * bCol]!;
+        s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
+        s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
+        qa0 += aCol;
+        qa1 += aCol;
+        qb += bRow;
+      }
+      c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c0 + j + 2] = s02; c[c0 + j + 3] = s03;
+      c[c1 + j] = s10; c[c1 + j + 1] = s11; c[c1 + j + 2] = s12; c[c1 + j + 3] = s13;
+    }
+    for (let j = nTiled; j < n; j++) {
+      let s0 = 0, s1 = 0;
+      let qa0 = i * aRow;
+      let qa1 = nextRow * aRow;
+      let qb = j * bCol;
+      for (let p = 0; p < k; p++) {
+        const w = b[qb]!;
+        s0 += a[qa0]! * w;
+        s1 += a[qa1]! * w;
+        qa0 += aCol;
+        qa1 += aCol;
+        qb += bRow;
+      }
+      c[c0 + j] = s0;
+      c[c1 + j] = s1;
     }
   }
 }

@@ -1,6 +1,5 @@
 export * from './flops.js';
 export * from './stats.js';
-export * from './format.js';
 export * from './engines.js';
 export * from './report.js';
 export * from './profile.js';

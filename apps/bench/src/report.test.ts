@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatRatio, markdownTable } from './format.js';
+import { formatBytes, formatCount, formatRatio, markdownTable } from '@twinprop/toolkit';
 import type { RawMeasurement } from './measure.js';
 import { summarizeHeapProfile, summarizeProfile } from './profile.js';
 import {

@@ -1,5 +1,5 @@
 import { describeEngine, rawCounterpart, type EngineAvailability, type EngineId } from './engines.js';
-import { formatBytes, formatCount, formatRatio, formatSpread, markdownTable, significant } from './format.js';
+import { formatBytes, formatCount, formatRatio, formatSpread, markdownTable, significant } from '@twinprop/toolkit';
 import type { MeasureSettings, RawMeasurement } from './measure.js';
 import { summarize, type Summary } from './stats.js';
 import type { WorkloadId } from './workloads.js';

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ACTIVATIONS, DTYPES, LOSSES, type Activation, type DType } from '@twinprop/core';
 import { BACKEND_CHOICES, ENGINE_NAMES, type BackendChoice, type EngineName, type EngineRequest } from './engines.js';
-import { hiddenLayers, noise, nonNegativeNumber, positiveInteger, seed } from './parse.js';
+import { hiddenLayers, noise, nonNegativeNumber, positiveInteger, seed } from '@twinprop/toolkit';
 
 /** Hidden-layer activations trainable by gradient descent (`step` is the perceptron's; see `twinprop perceptron`). */
 export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a): a is Exclude<Activation, 'softmax' | 'step'> => a !== 'softmax' && a !== 'step');

@@ -1,6 +1,6 @@
 import { cloneWeights, namedParameters, type Engine, type Matrix, type Weights } from '@twinprop/core';
 import { gradientCheck } from '@twinprop/engine-reference';
-import { compareArrays, compareWeights, maxMagnitude, relativeError, worstAbs, worstRel, type ArrayDiff, type TensorDiff } from './metrics.js';
+import { compareArrays, compareWeights, maxMagnitude, relativeError, worstAbs, worstRel, type ArrayDiff, type TensorDiff } from '@twinprop/core';
 import type { ScenarioSetup } from './setup.js';
 import { FINITE_DIFFERENCES, type RelTolerance } from './tolerances.js';
 

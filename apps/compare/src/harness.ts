@@ -2,7 +2,7 @@ import { describeSpec, type DType, type Engine } from '@twinprop/core';
 import { TFJS_BACKENDS, type TfjsBackend } from '@twinprop/engine-tfjs';
 import { compareAccuracy, type AccuracyComparison } from './accuracy.js';
 import { DEFAULT_ENGINES, discoverBackends, type BackendStatus, type EngineFactories } from './engines.js';
-import { describeEnvironment, type Environment } from './environment.js';
+import { describeEnvironment, type Environment } from '@twinprop/toolkit';
 import {
   compareForward,
   compareGradients,

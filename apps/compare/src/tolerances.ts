@@ -1,15 +1,12 @@
-import type { DType } from '@twinprop/core';
+import type { DType, RelTolerance } from '@twinprop/core';
 
 /**
  * Every tolerance the harness applies, in one place. The checks read them from here and the
  * reports print them from here, so what a report says is what was applied.
  *
- * Values are compared with `|a − b| / max(|a|, |b|, floor) ≤ rtol` (see `relativeError`).
+ * Values are compared with `|a − b| / max(|a|, |b|, floor) ≤ rtol` (core's `relativeError`).
  */
-export interface RelTolerance {
-  readonly rtol: number;
-  readonly floor: number;
-}
+export type { RelTolerance };
 
 /** Tolerances for one comparison "reference engine in `dtype`" against "tfjs in float32". */
 export interface ComparisonTolerances {

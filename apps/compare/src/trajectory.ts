@@ -1,5 +1,5 @@
 import { cloneWeights, fit, type Engine, type Matrix, type Weights } from '@twinprop/core';
-import { compareWeights, relativeError, worstRel, type TensorDiff } from './metrics.js';
+import { compareWeights, relativeError, worstRel, type TensorDiff } from '@twinprop/core';
 import type { ScenarioSetup } from './setup.js';
 import type { RelTolerance } from './tolerances.js';
 

@@ -95,3 +95,35 @@ export class DataError extends TwinpropError {
     this.column = where.column;
   }
 }
+
+/** A model or a prepared data set was used after `dispose()`; `what` says which. */
+export class DisposedError extends TwinpropError {
+  readonly engine: string;
+  readonly what: 'model' | 'data';
+  constructor(engine: string, what: 'model' | 'data') {
+    super('DISPOSED', `${engine} engine: ${what === 'model' ? 'this model was disposed' : 'the prepared data was disposed'} and cannot be used any more`);
+    this.engine = engine;
+    this.what = what;
+  }
+}
+
+/**
+ * `trainStep` was handed data that this model's `prepare()` did not return: prepared by another
+ * engine, another backend, or not prepared at all.
+ */
+export class ForeignDataError extends TwinpropError {
+  readonly engine: string;
+  constructor(engine: string, detail: string) {
+    super('FOREIGN_DATA', `${engine} engine: trainStep needs data returned by this model's prepare() — ${detail}`);
+    this.engine = engine;
+  }
+}
+
+/** An engine id names no registered engine, or a variant the engine does not offer. */
+export class UnknownEngineError extends TwinpropError {
+  readonly id: string;
+  constructor(id: string, message: string) {
+    super('ENGINE_UNKNOWN', message);
+    this.id = id;
+  }
+}

@@ -11,3 +11,5 @@ export * from './metrics.js';
 export * from './fit.js';
 export * from './model-file.js';
 export * from './model-file-node.js';
+export * from './registry.js';
+export * from './agreement.js';

@@ -12,3 +12,4 @@ export {
   type ReferenceGradientCheckOptions,
   type TensorCheck,
 } from './gradcheck.js';
+export { referenceEngineProvider } from './provider.js';

@@ -5,7 +5,8 @@ import {
   layerShapes,
   namedParameters,
   ShapeError,
-  TwinpropError,
+  DisposedError,
+  ForeignDataError,
   UnsupportedFeatureError,
   validateSpec,
   validateTrainingConfig,
@@ -159,9 +160,9 @@ export class ReferenceModel implements Model {
     this.assertUsable();
     this.refuseStepLayers();
     if (!(data instanceof PreparedArrays)) {
-      throw new TwinpropError('FOREIGN_DATA', 'reference engine: trainStep needs data returned by this engine’s prepare()');
+      throw new ForeignDataError(ENGINE_NAME, 'this data was not prepared by a reference-engine model');
     }
-    if (data.disposed) throw new TwinpropError('DISPOSED', 'reference engine: the prepared data was disposed');
+    if (data.disposed) throw new DisposedError(ENGINE_NAME, 'data');
     const count = rows.end - rows.start;
     if (!Number.isInteger(count) || count < 1 || rows.start < 0 || rows.end > rows.order.length) {
       throw new ShapeError(`batch rows ${rows.start}…${rows.end} do not select at least one of the ${rows.order.length} ordered rows`);
@@ -325,6 +326,6 @@ export class ReferenceModel implements Model {
   }
 
   private assertUsable(): void {
-    if (this.disposed) throw new TwinpropError('DISPOSED', 'reference engine: this model was disposed');
+    if (this.disposed) throw new DisposedError(ENGINE_NAME, 'model');
   }
 }

@@ -9,7 +9,8 @@ import {
   type Weights,
 } from '@twinprop/core';
 import { backendInstance, resolveBackend, TFJS_BACKENDS, type TfjsBackend, type TfjsBackendRequest } from './backend.js';
-import { ENGINE_NAME, TfjsModel } from './model.js';
+import { TfjsModel } from './model.js';
+import { ENGINE_NAME } from './names.js';
 
 export interface TfjsEngineOptions {
   /** `auto` (default): `tensorflow` if @tensorflow/tfjs-node loads, else `wasm`, else `cpu`. */

@@ -8,3 +8,4 @@ export {
   type TfjsBackendRequest,
 } from './backend.js';
 export { TfjsModel, TfjsPreparedData } from './model.js';
+export { tfjsEngineProvider } from './provider.js';

@@ -4,7 +4,8 @@ import {
   assertWeightsMatchSpec,
   layersOf,
   ShapeError,
-  TwinpropError,
+  DisposedError,
+  ForeignDataError,
   UnsupportedFeatureError,
   validateSpec,
   validateTrainingConfig,
@@ -19,12 +20,11 @@ import {
   type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
-import { activateBackend, type TfjsBackend } from './backend.js';
+import { activateBackend } from './backend.js';
+import { ENGINE_NAME, type TfjsBackend } from './names.js';
 import { matrixToTensor, readFloat32, tensorsToWeights, weightsToTensors } from './convert.js';
 import { activate, dataLoss, regularizationGradient, regularizationPenalty, regularizationRates } from './losses.js';
 import { TfjsOptimizer } from './optimizers.js';
-
-export const ENGINE_NAME = 'tfjs';
 
 /**
  * A training set uploaded to one backend. Batches are gathered there by row index; the epoch's
@@ -148,7 +148,7 @@ export class TfjsModel implements Model {
   }
 
   private activate(): void {
-    if (this.disposed) throw new TwinpropError('MODEL_DISPOSED', `${ENGINE_NAME} engine: this model has been disposed`);
+    if (this.disposed) throw new DisposedError(ENGINE_NAME, 'model');
     activateBackend(this.backend, this.backendObject);
   }
 
@@ -269,11 +269,11 @@ export class TfjsModel implements Model {
 
   private checkPrepared(data: PreparedData): TfjsPreparedData {
     if (!(data instanceof TfjsPreparedData)) {
-      throw new TypeError(`${ENGINE_NAME} engine: trainStep needs data from this engine's prepare()`);
+      throw new ForeignDataError(ENGINE_NAME, 'this data was not prepared by a tfjs-engine model');
     }
-    if (data.isDisposed) throw new TwinpropError('DATA_DISPOSED', `${ENGINE_NAME} engine: the prepared data has been disposed`);
+    if (data.isDisposed) throw new DisposedError(ENGINE_NAME, 'data');
     if (data.backend !== this.backend) {
-      throw new TypeError(`${ENGINE_NAME} engine: data prepared on the ${data.backend} backend cannot train a model on ${this.backend}`);
+      throw new ForeignDataError(ENGINE_NAME, `it was prepared on the ${data.backend} backend, this model runs on ${this.backend}`);
     }
     if (data.x.shape[1] !== this.spec.inputSize || data.y.shape[1] !== this.spec.output.units) {
       throw new ShapeError(

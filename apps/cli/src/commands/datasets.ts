@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { DATASETS } from '@twinprop/datasets';
 import { out, printJson } from '../io.js';
 import { configure } from '../options.js';
-import { renderTable } from '../render/table.js';
+import { renderTable } from '@twinprop/toolkit';
 
 interface DatasetsOptions {
   json?: boolean;

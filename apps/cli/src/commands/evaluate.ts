@@ -5,9 +5,9 @@ import { UsageError } from '../errors.js';
 import { out, printJson } from '../io.js';
 import { openModel } from '../model-use.js';
 import { addEngineOptions, configure, type EngineOptions } from '../options.js';
-import { noise, positiveInteger, seed } from '../parse.js';
-import { formatAccuracy, formatLoss } from '../render/format.js';
-import { renderPairs, renderTable } from '../render/table.js';
+import { noise, positiveInteger, seed } from '@twinprop/toolkit';
+import { formatAccuracy, formatLoss } from '@twinprop/toolkit';
+import { renderPairs, renderTable } from '@twinprop/toolkit';
 import { runConfigOf } from '../run-file.js';
 
 const PARTS = ['all', 'train', 'test'] as const;

@@ -24,9 +24,9 @@ import { createEngine } from '../engines.js';
 import { EXIT, UsageError } from '../errors.js';
 import { out, printJson } from '../io.js';
 import { addDataOptions, addEngineOptions, addModelOptions, configure, engineRequest, type DataOptions, type EngineOptions, type ModelOptions } from '../options.js';
-import { positiveInteger, positiveNumber } from '../parse.js';
-import { formatError, formatLoss, formatNumber } from '../render/format.js';
-import { renderTable } from '../render/table.js';
+import { positiveInteger, positiveNumber } from '@twinprop/toolkit';
+import { formatError, formatLoss, formatNumber } from '@twinprop/toolkit';
+import { renderTable } from '@twinprop/toolkit';
 import { defaultOutputFor } from './train.js';
 
 interface GradcheckOptions extends DataOptions, ModelOptions, EngineOptions {

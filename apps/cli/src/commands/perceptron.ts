@@ -4,8 +4,8 @@ import { gateDataset, GATES, type Gate } from '@twinprop/datasets';
 import { createReferenceEngine, trainPerceptron } from '@twinprop/engine-reference';
 import { out, printJson } from '../io.js';
 import { configure } from '../options.js';
-import { positiveInteger, positiveNumber, seed } from '../parse.js';
-import { renderTable } from '../render/table.js';
+import { positiveInteger, positiveNumber, seed } from '@twinprop/toolkit';
+import { renderTable } from '@twinprop/toolkit';
 
 interface PerceptronOptions {
   gate: Gate;

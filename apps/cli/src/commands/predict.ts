@@ -7,9 +7,9 @@ import { out, printJson } from '../io.js';
 import { openModel, predictedClasses, probabilitiesOf, type OpenModel } from '../model-use.js';
 import { csvLine, readCsvTable } from '../csv.js';
 import { addEngineOptions, configure, type EngineOptions } from '../options.js';
-import { numberList } from '../parse.js';
-import { formatProbability } from '../render/format.js';
-import { renderPairs } from '../render/table.js';
+import { numberList } from '@twinprop/toolkit';
+import { formatProbability } from '@twinprop/toolkit';
+import { renderPairs } from '@twinprop/toolkit';
 
 interface PredictOptions extends EngineOptions {
   model: string;

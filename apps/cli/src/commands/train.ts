@@ -45,12 +45,12 @@ import {
   type EngineOptions,
   type ModelOptions,
 } from '../options.js';
-import { fraction, positiveInteger, positiveNumber } from '../parse.js';
+import { fraction, positiveInteger, positiveNumber } from '@twinprop/toolkit';
 import { lossChart } from '../render/chart.js';
-import { formatAccuracy, formatLoss, formatRate, formatSeconds } from '../render/format.js';
+import { formatAccuracy, formatLoss, formatRate, formatSeconds } from '@twinprop/toolkit';
 import { decisionBoundaryPng, lossCurvePng } from '../render/plots.js';
 import { createProgress, type ProgressMode } from '../render/progress.js';
-import { renderPairs } from '../render/table.js';
+import { renderPairs } from '@twinprop/toolkit';
 import { historyEntry, historyOf, modelFileFor, runConfigOf, type HistoryEntry, type RunConfig, type RunState } from '../run-file.js';
 
 interface TrainOptions extends DataOptions, ModelOptions, EngineOptions {

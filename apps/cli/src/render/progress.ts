@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { EpochLog } from '@twinprop/core';
-import { formatAccuracy, formatLoss } from './format.js';
+import { formatAccuracy, formatLoss } from '@twinprop/toolkit';
 
 /** How training progress is shown: a live bar (TTY), plain lines (piped), or nothing (`--quiet`). */
 export type ProgressMode = 'bar' | 'lines' | 'quiet';

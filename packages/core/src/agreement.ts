@@ -1,8 +1,20 @@
-import type { FloatArray, Tensor, Weights } from '@twinprop/core';
-import { namedParameters } from '@twinprop/core';
+import type { FloatArray, Tensor, Weights } from './weights.js';
+import { namedParameters } from './weights.js';
 
 /**
- * The one error measure every value comparison in the harness uses:
+ * How two engines' (or an engine's and a formula's) numbers are compared — the one definition
+ * that the conformance suite, the compare harness, the tfjs engine's tests and `twinprop
+ * gradcheck` all use. Also exported from `@twinprop/core/testing`.
+ */
+
+/** A bound on {@link relativeError}: pass when `relativeError(a, b, floor) ≤ rtol`. */
+export interface RelTolerance {
+  readonly rtol: number;
+  readonly floor: number;
+}
+
+/**
+ * The one error measure every value comparison uses:
  *
  *     err(a, b) = |a − b| / max(|a|, |b|, floor)
  *
@@ -109,4 +121,9 @@ export function maxMagnitude(data: FloatArray | readonly number[]): number {
   let m = 0;
   for (const v of data) m = Math.max(m, Math.abs(v));
   return m;
+}
+
+/** True when every entry of `a` is within `tolerance` of `b` (same length required). */
+export function withinTolerance(a: ArrayLike<number>, b: ArrayLike<number>, tolerance: RelTolerance): boolean {
+  return a.length === b.length && compareArrays(a, b, tolerance.floor).maxRel <= tolerance.rtol;
 }

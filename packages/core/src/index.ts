@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './activations.js';
 export * from './spec.js';
 export * from './weights.js';
 export * from './loss.js';

@@ -1,5 +1,6 @@
 import type { Rng } from './rng.js';
-import { layerShapes, layersOf, type Activation, type ModelSpec } from './spec.js';
+import { ACTIVATION_DEFINITIONS, type Activation } from './activations.js';
+import { layerShapes, layersOf, type ModelSpec } from './spec.js';
 import { arrayFor, type DType, type Weights } from './weights.js';
 
 /**
@@ -33,19 +34,9 @@ export function initialize(initializer: Initializer, out: { length: number; [i: 
   }
 }
 
-/** He for ReLU-family layers, Glorot for the rest. */
+/** He for ReLU-family layers, Glorot for the rest (core's activation table says which). */
 export function defaultInitializerFor(activation: Activation): Initializer {
-  switch (activation) {
-    case 'relu':
-    case 'leakyRelu':
-      return 'heNormal';
-    case 'step':
-    case 'linear':
-    case 'sigmoid':
-    case 'tanh':
-    case 'softmax':
-      return 'glorotUniform';
-  }
+  return ACTIVATION_DEFINITIONS[activation].initializer;
 }
 
 export interface InitOptions {

@@ -1,5 +1,7 @@
 import { SpecError } from './errors.js';
-import type { Activation, ModelSpec } from './spec.js';
+import { ACTIVATION_DEFINITIONS, type Activation } from './activations.js';
+import type { Task } from './data.js';
+import type { ModelSpec } from './spec.js';
 
 /**
  * Losses. The loss of a batch is the **mean** over the batch, as in the lecture's
@@ -32,42 +34,94 @@ export interface Regularization {
   readonly l2?: number;
 }
 
+/** One loss as core defines it: which outputs it fits, how it averages, and its formula in float64. */
+export interface LossDefinition {
+  /** ℓ for one row, in words. */
+  readonly formula: string;
+  /** Whether the loss can be computed on an output layer of this activation. */
+  fits(output: Activation): boolean;
+  /** Why it cannot, for an output it does not fit. */
+  mismatch(output: Activation): string;
+  /**
+   * What the batch loss is the mean over: `entries` — every (row, unit) pair, rows × units values
+   * (BCE and MSE, as tf.losses); `rows` — one value per row (softmax CE sums over its classes).
+   */
+  readonly averagedOver: 'entries' | 'rows';
+  /**
+   * The loss of one row summed over its units, from the output layer's pre-activations `z` and the
+   * targets `y`, in float64 — the textbook formula every engine is held to.
+   */
+  rowLoss(z: readonly number[], y: readonly number[], output: Activation): number;
+  /** The targets it expects. */
+  readonly task: Task;
+}
+
+/** log(1 + e^{−|z|}) + max(z, 0) − z·y: −y·log σ(z) − (1−y)·log(1−σ(z)) without overflow. */
+function bceOfLogit(z: number, y: number): number {
+  return Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+export const LOSS_DEFINITIONS: { readonly [L in LossName]: LossDefinition } = {
+  binaryCrossEntropy: {
+    formula: 'ℓ = −y·log ŷ − (1−y)·log(1−ŷ), ŷ = σ(z); mean over rows × units',
+    fits: (output) => output === 'sigmoid',
+    mismatch: (output) => `binaryCrossEntropy needs a sigmoid output layer (the spec's output is ${output})`,
+    averagedOver: 'entries',
+    rowLoss: (z, y) => z.reduce((s, zk, k) => s + bceOfLogit(zk, y[k] ?? Number.NaN), 0),
+    task: 'binary',
+  },
+  softmaxCrossEntropy: {
+    formula: 'ℓ = −Σ_k y_k log p_k, p = softmax(z); mean over rows',
+    fits: (output) => output === 'softmax',
+    mismatch: (output) => `softmaxCrossEntropy needs a softmax output layer (the spec's output is ${output})`,
+    averagedOver: 'rows',
+    // −Σ_k y_k log p_k with log p_k = z_k − logsumexp(z), the max subtracted inside the sum.
+    rowLoss: (z, y) => {
+      const max = Math.max(...z);
+      const logSumExp = max + Math.log(z.reduce((s, zk) => s + Math.exp(zk - max), 0));
+      return z.reduce((s, zk, k) => s + (y[k] ?? Number.NaN) * (logSumExp - zk), 0);
+    },
+    task: 'multiclass',
+  },
+  meanSquaredError: {
+    formula: 'ℓ = (ŷ − y)², ŷ = σ(z); mean over rows × units',
+    fits: (output) => output !== 'softmax',
+    mismatch: () => 'meanSquaredError on a softmax output is not supported; use softmaxCrossEntropy',
+    averagedOver: 'entries',
+    rowLoss: (z, y, output) => {
+      const sigma = ACTIVATION_DEFINITIONS[output].value;
+      if (sigma === undefined) throw new TypeError(`meanSquaredError: ${output} is not element-wise`);
+      return z.reduce((s, zk, k) => s + (sigma(zk) - (y[k] ?? Number.NaN)) ** 2, 0);
+    },
+    task: 'regression',
+  },
+};
+
+/**
+ * The mean data loss of a batch from core's formulas, in float64: `logits` and `targets` are
+ * rows × units, row-major. No regularization.
+ */
+export function batchLoss(loss: LossName, output: Activation, logits: ArrayLike<number>, targets: ArrayLike<number>, rows: number): number {
+  const units = logits.length / rows;
+  const definition = LOSS_DEFINITIONS[loss];
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const z = Array.from({ length: units }, (_, k) => logits[r * units + k] ?? Number.NaN);
+    const y = Array.from({ length: units }, (_, k) => targets[r * units + k] ?? Number.NaN);
+    total += definition.rowLoss(z, y, output);
+  }
+  return total / (definition.averagedOver === 'entries' ? rows * units : rows);
+}
+
 /** The loss that naturally pairs with an output activation. */
 export function defaultLossFor(output: Activation): LossName {
-  switch (output) {
-    case 'sigmoid':
-      return 'binaryCrossEntropy';
-    case 'softmax':
-      return 'softmaxCrossEntropy';
-    case 'step':
-    case 'linear':
-    case 'tanh':
-    case 'relu':
-    case 'leakyRelu':
-      return 'meanSquaredError';
-  }
+  return ACTIVATION_DEFINITIONS[output].defaultLoss;
 }
 
 /** Throws {@link SpecError} unless `loss` can be computed on `spec`'s output layer. */
 export function assertLossMatchesSpec(loss: LossName, spec: ModelSpec, field = 'loss'): void {
-  const output = spec.output.activation;
-  switch (loss) {
-    case 'binaryCrossEntropy':
-      if (output !== 'sigmoid') {
-        throw new SpecError(field, `binaryCrossEntropy needs a sigmoid output layer (the spec's output is ${output})`);
-      }
-      return;
-    case 'softmaxCrossEntropy':
-      if (output !== 'softmax') {
-        throw new SpecError(field, `softmaxCrossEntropy needs a softmax output layer (the spec's output is ${output})`);
-      }
-      return;
-    case 'meanSquaredError':
-      if (output === 'softmax') {
-        throw new SpecError(field, 'meanSquaredError on a softmax output is not supported; use softmaxCrossEntropy');
-      }
-      return;
-  }
+  const definition = LOSS_DEFINITIONS[loss];
+  if (!definition.fits(spec.output.activation)) throw new SpecError(field, definition.mismatch(spec.output.activation));
 }
 
 export function assertRegularization(value: Regularization | undefined, field = 'regularization'): void {

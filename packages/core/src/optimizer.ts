@@ -38,7 +38,95 @@ export interface AdamConfig {
 }
 export type OptimizerConfig = SgdConfig | MomentumConfig | AdamConfig;
 
-export const DEFAULT_LEARNING_RATE: Record<OptimizerKind, number> = { sgd: 0.1, momentum: 0.05, adam: 0.01 };
+/** A hyperparameter besides the learning rate: its default and the rule it must follow. */
+export interface Hyperparameter {
+  readonly default: number | boolean;
+  /** `fraction`: in [0, 1); `positive`: finite and > 0; `boolean`: true or false. */
+  readonly rule: 'fraction' | 'positive' | 'boolean';
+}
+
+/**
+ * One optimizer as core defines it. {@link OPTIMIZER_DEFINITIONS} is the table everything else
+ * derives from: defaults, validation, the model file's slots, and the conformance suite's
+ * expected updates.
+ */
+export interface OptimizerDefinition<C extends OptimizerConfig = OptimizerConfig> {
+  /** The update rule, in words. */
+  readonly formula: string;
+  readonly defaultLearningRate: number;
+  /** Every field besides `kind` and `learningRate`. */
+  readonly hyperparameters: { readonly [K in Exclude<keyof C, 'kind' | 'learningRate'>]: Hyperparameter };
+  /** Names of the slots it keeps between steps (each shaped like the weights). */
+  readonly slots: readonly string[];
+  /**
+   * The update of one parameter θ with gradient g at step t (1, 2, …), in float64, exactly as
+   * {@link formula} writes it; `slots` holds this parameter's slot values (in {@link slots}
+   * order, starting at 0) and is updated in place. Returns the new θ. This is what the
+   * conformance suite checks every engine's optimizer against.
+   */
+  update(config: C, theta: number, g: number, slots: number[], t: number): number;
+}
+
+export const OPTIMIZER_DEFINITIONS: { readonly [K in OptimizerKind]: OptimizerDefinition<Extract<OptimizerConfig, { kind: K }>> } = {
+  sgd: {
+    formula: 'θ ← θ − η·g',
+    defaultLearningRate: 0.1,
+    hyperparameters: {},
+    slots: [],
+    update: (config, theta, g) => theta - config.learningRate * g,
+  },
+  momentum: {
+    formula: 'a ← μ·a + g; θ ← θ − η·a (Nesterov: θ ← θ − η·(g + μ·a))',
+    defaultLearningRate: 0.05,
+    hyperparameters: { momentum: { default: 0.9, rule: 'fraction' }, nesterov: { default: false, rule: 'boolean' } },
+    slots: ['accumulation'],
+    update: (config, theta, g, slots) => {
+      const a = config.momentum * (slots[0] ?? 0) + g;
+      slots[0] = a;
+      return config.nesterov ? theta - config.learningRate * (g + config.momentum * a) : theta - config.learningRate * a;
+    },
+  },
+  adam: {
+    formula: 'm ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; m̂ = m/(1−β₁ᵗ); v̂ = v/(1−β₂ᵗ); θ ← θ − η·m̂/(√v̂ + ε)',
+    defaultLearningRate: 0.01,
+    hyperparameters: {
+      beta1: { default: 0.9, rule: 'fraction' },
+      beta2: { default: 0.999, rule: 'fraction' },
+      epsilon: { default: 1e-7, rule: 'positive' },
+    },
+    slots: ['firstMoment', 'secondMoment'],
+    update: (config, theta, g, slots, t) => {
+      const m = config.beta1 * (slots[0] ?? 0) + (1 - config.beta1) * g;
+      const v = config.beta2 * (slots[1] ?? 0) + (1 - config.beta2) * g * g;
+      slots[0] = m;
+      slots[1] = v;
+      const mHat = m / (1 - config.beta1 ** t);
+      const vHat = v / (1 - config.beta2 ** t);
+      return theta - (config.learningRate * mHat) / (Math.sqrt(vHat) + config.epsilon);
+    },
+  },
+};
+
+/** Any optimizer's definition, for code that handles every optimizer alike. */
+export interface AnyOptimizerDefinition {
+  readonly formula: string;
+  readonly defaultLearningRate: number;
+  readonly hyperparameters: Readonly<Record<string, Hyperparameter>>;
+  readonly slots: readonly string[];
+  update(config: OptimizerConfig, theta: number, g: number, slots: number[], t: number): number;
+}
+
+/** The definition of `kind`, typed for any config. */
+export function optimizerDefinition(kind: OptimizerKind): AnyOptimizerDefinition {
+  // tsc needs the widening (each entry's `update` takes its own config type); the linter's view of
+  // the mapped type already sees it as widened.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+  return OPTIMIZER_DEFINITIONS[kind] as unknown as AnyOptimizerDefinition;
+}
+
+export const DEFAULT_LEARNING_RATE: Readonly<Record<OptimizerKind, number>> = Object.fromEntries(
+  OPTIMIZERS.map((kind) => [kind, OPTIMIZER_DEFINITIONS[kind].defaultLearningRate]),
+) as Record<OptimizerKind, number>;
 
 /** Fills in defaults: `optimizer('adam', { learningRate: 1e-3 })`. */
 export function optimizer(kind: 'sgd', options?: Partial<Omit<SgdConfig, 'kind'>>): SgdConfig;
@@ -46,29 +134,10 @@ export function optimizer(kind: 'momentum', options?: Partial<Omit<MomentumConfi
 export function optimizer(kind: 'adam', options?: Partial<Omit<AdamConfig, 'kind'>>): AdamConfig;
 export function optimizer(kind: OptimizerKind, options?: Partial<Record<string, number | boolean>>): OptimizerConfig;
 export function optimizer(kind: OptimizerKind, options: Partial<Record<string, number | boolean>> = {}): OptimizerConfig {
-  const learningRate = (options.learningRate as number | undefined) ?? DEFAULT_LEARNING_RATE[kind];
-  let config: OptimizerConfig;
-  switch (kind) {
-    case 'sgd':
-      config = { kind, learningRate };
-      break;
-    case 'momentum':
-      config = {
-        kind,
-        learningRate,
-        momentum: (options.momentum as number | undefined) ?? 0.9,
-        nesterov: (options.nesterov as boolean | undefined) ?? false,
-      };
-      break;
-    case 'adam':
-      config = {
-        kind,
-        learningRate,
-        beta1: (options.beta1 as number | undefined) ?? 0.9,
-        beta2: (options.beta2 as number | undefined) ?? 0.999,
-        epsilon: (options.epsilon as number | undefined) ?? 1e-7,
-      };
-      break;
+  const definition = optimizerDefinition(kind);
+  const config: Record<string, unknown> = { kind, learningRate: options.learningRate ?? definition.defaultLearningRate };
+  for (const [name, hyper] of Object.entries(definition.hyperparameters)) {
+    config[name] = options[name] ?? hyper.default;
   }
   return validateOptimizer(config);
 }
@@ -76,6 +145,20 @@ export function optimizer(kind: OptimizerKind, options: Partial<Record<string, n
 function checkNumber(value: unknown, field: string, ok: (n: number) => boolean, rule: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
     throw new SpecError(field, `must be ${rule} (got ${String(value)})`);
+  }
+}
+
+function checkHyperparameter(value: unknown, field: string, rule: Hyperparameter['rule']): void {
+  switch (rule) {
+    case 'fraction':
+      checkNumber(value, field, (n) => n >= 0 && n < 1, 'in [0, 1)');
+      return;
+    case 'positive':
+      checkNumber(value, field, (n) => n > 0, 'a finite number > 0');
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new SpecError(field, 'must be true or false');
+      return;
   }
 }
 
@@ -88,24 +171,12 @@ export function validateOptimizer(value: unknown, field = 'optimizer'): Optimize
     throw new SpecError(`${field}.kind`, `unknown optimizer ${JSON.stringify(kind)}; expected one of ${OPTIMIZERS.join(', ')}`);
   }
   checkNumber(config.learningRate, `${field}.learningRate`, (n) => n > 0, 'a finite number > 0');
-  const allowed: Record<OptimizerKind, string[]> = {
-    sgd: ['kind', 'learningRate'],
-    momentum: ['kind', 'learningRate', 'momentum', 'nesterov'],
-    adam: ['kind', 'learningRate', 'beta1', 'beta2', 'epsilon'],
-  };
+  const hyperparameters = optimizerDefinition(kind as OptimizerKind).hyperparameters;
+  const allowed = ['kind', 'learningRate', ...Object.keys(hyperparameters)];
   for (const key of Object.keys(config)) {
-    if (!allowed[kind as OptimizerKind].includes(key)) throw new SpecError(`${field}.${key}`, `unknown field for ${kind}`);
+    if (!allowed.includes(key)) throw new SpecError(`${field}.${key}`, `unknown field for ${kind}`);
   }
-  const fraction = (n: number): boolean => n >= 0 && n < 1;
-  if (kind === 'momentum') {
-    checkNumber(config.momentum, `${field}.momentum`, fraction, 'in [0, 1)');
-    if (typeof config.nesterov !== 'boolean') throw new SpecError(`${field}.nesterov`, 'must be true or false');
-  }
-  if (kind === 'adam') {
-    checkNumber(config.beta1, `${field}.beta1`, fraction, 'in [0, 1)');
-    checkNumber(config.beta2, `${field}.beta2`, fraction, 'in [0, 1)');
-    checkNumber(config.epsilon, `${field}.epsilon`, (n) => n > 0, 'a finite number > 0');
-  }
+  for (const [name, hyper] of Object.entries(hyperparameters)) checkHyperparameter(config[name], `${field}.${name}`, hyper.rule);
   return config as unknown as OptimizerConfig;
 }
 
@@ -121,8 +192,6 @@ export interface OptimizerState {
 }
 
 /** Names of the slots each optimizer keeps (same on every engine). */
-export const OPTIMIZER_SLOTS: Record<OptimizerKind, readonly string[]> = {
-  sgd: [],
-  momentum: ['accumulation'],
-  adam: ['firstMoment', 'secondMoment'],
-};
+export const OPTIMIZER_SLOTS: Readonly<Record<OptimizerKind, readonly string[]>> = Object.fromEntries(
+  OPTIMIZERS.map((kind) => [kind, OPTIMIZER_DEFINITIONS[kind].slots]),
+) as Record<OptimizerKind, readonly string[]>;

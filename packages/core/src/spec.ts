@@ -1,26 +1,5 @@
+import { ACTIVATION_DEFINITIONS, ACTIVATIONS, type Activation } from './activations.js';
 import { SpecError } from './errors.js';
-
-/**
- * Activation functions σ applied element-wise after `z = x·W + b`.
- *
- * | name        | σ(z)                          | dσ/dz                      |
- * |-------------|-------------------------------|----------------------------|
- * | `step`      | 1 if z > 0 else 0 (perceptron)| 0 almost everywhere        |
- * | `linear`    | z                             | 1                          |
- * | `sigmoid`   | 1 / (1 + e^−z)                | σ(z)(1 − σ(z))             |
- * | `tanh`      | tanh z                        | 1 − tanh² z                |
- * | `relu`      | max(0, z)                     | 1 if z > 0 else 0          |
- * | `leakyRelu` | z if z > 0 else α·z           | 1 if z > 0 else α          |
- * | `softmax`   | e^{z_k} / Σ_j e^{z_j} (output layer only) | Jacobian, fused with cross-entropy |
- *
- * `step` is the lecture's perceptron: σ(x) = 1 if x > 0, 0 otherwise. It has no useful gradient,
- * so step layers are trained with the perceptron rule, never by gradient descent.
- */
-export const ACTIVATIONS = ['step', 'linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-
-/** The negative slope α of `leakyRelu` (same on every engine). */
-export const LEAKY_RELU_ALPHA = 0.01;
 
 /** Widest layer a spec may declare; anything larger is almost certainly a typo or a hostile file. */
 export const MAX_UNITS = 100_000;
@@ -102,9 +81,10 @@ function checkLayer(value: unknown, field: string, isOutput: boolean): LayerSpec
       `unknown activation ${describe(activation)}; expected one of ${ACTIVATIONS.join(', ')}`,
     );
   }
-  if (activation === 'softmax') {
-    if (!isOutput) throw new SpecError(`${field}.activation`, 'softmax is only allowed on the output layer');
-    if (units < 2) throw new SpecError(`${field}.units`, 'a softmax output needs at least 2 units (one per class)');
+  const definition = ACTIVATION_DEFINITIONS[activation as Activation];
+  if (definition.outputOnly && !isOutput) throw new SpecError(`${field}.activation`, `${activation} is only allowed on the output layer`);
+  if (units < definition.minUnits) {
+    throw new SpecError(`${field}.units`, `a ${activation} ${isOutput ? 'output' : 'layer'} needs at least ${definition.minUnits} units${definition.task === 'multiclass' ? ' (one per class)' : ''}`);
   }
   return { units, activation: activation as Activation };
 }

@@ -19,7 +19,8 @@ import type { LossName, Regularization } from '../loss.js';
 import { accuracy } from '../metrics.js';
 import { optimizer, type OptimizerConfig } from '../optimizer.js';
 import { Rng } from '../rng.js';
-import { LEAKY_RELU_ALPHA, mlp, type Activation, type ModelSpec } from '../spec.js';
+import { LEAKY_RELU_ALPHA, type Activation } from '../activations.js';
+import { mlp, type ModelSpec } from '../spec.js';
 import { cloneWeights, createWeights, matrix, matrixFromRows, namedParameters, type DType, type Matrix, type Weights } from '../weights.js';
 
 export interface ConformanceOptions {

@@ -133,8 +133,11 @@ const softmax: ActivationFunction = {
   },
 };
 
+/** A record for every core activation. */
+export type ActivationTable = { readonly [A in Activation]: ActivationFunction };
+
 /** Every core activation, by name. Adding one to core makes this record fail to compile until it is written here. */
-export const ACTIVATION_FUNCTIONS: { readonly [A in Activation]: ActivationFunction } = {
+export const ACTIVATION_FUNCTIONS: ActivationTable = {
   step,
   linear,
   sigmoid,

@@ -1,6 +1,6 @@
 export { ReferenceEngine, createReferenceEngine, type ReferenceEngineOptions } from './engine.js';
 export { ReferenceModel } from './model.js';
-export { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.js';
+export { ACTIVATION_FUNCTIONS, type ActivationFunction, type ActivationTable } from './activations.js';
 export { LOSS_FUNCTIONS, type LossFunction } from './losses.js';
 export { trainPerceptron, type PerceptronOptions, type PerceptronReport } from './perceptron.js';
 export {

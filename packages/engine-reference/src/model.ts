@@ -23,7 +23,7 @@ import {
   type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
-import { ACTIVATION_FUNCTIONS } from './activations.js';
+import { ACTIVATION_FUNCTIONS, type ActivationTable } from './activations.js';
 import { DenseLayer, type LayerBuffers } from './dense.js';
 import { addRegularizationGradient, LOSS_FUNCTIONS, regularizationLoss, type LossFunction } from './losses.js';
 import { allocate } from './matrix.js';
@@ -96,13 +96,20 @@ export class ReferenceModel implements Model {
   private readonly hasStepLayer: boolean;
   private disposed = false;
 
-  constructor(spec: ModelSpec, weights: Weights, training: TrainingConfig, readonly dtype: DType) {
+  constructor(
+    spec: ModelSpec,
+    weights: Weights,
+    training: TrainingConfig,
+    readonly dtype: DType,
+    /** The activation records to compute with (the engine's own table unless a test swaps one in). */
+    activationTable: ActivationTable = ACTIVATION_FUNCTIONS,
+  ) {
     this.spec = validateSpec(spec);
     this.training = validateTrainingConfig(this.spec, training);
     assertWeightsMatchSpec(this.spec, weights);
     const activations = layersOf(this.spec);
     this.layers = layerShapes(this.spec).map(
-      ({ inputs, outputs }, i) => new DenseLayer(inputs, outputs, ACTIVATION_FUNCTIONS[activations[i]!.activation], dtype),
+      ({ inputs, outputs }, i) => new DenseLayer(inputs, outputs, activationTable[activations[i]!.activation], dtype),
     );
     this.lossFunction = LOSS_FUNCTIONS[training.loss];
     this.l1 = training.regularization?.l1 ?? 0;

@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { EngineId } from './engines.js';
+import type { ContenderId } from './contenders.js';
 import type { WorkloadId } from './workloads.js';
 
 /** What the parent asks a child process (child.ts) to measure. */
 export type ChildTask =
-  | { readonly kind: 'memory'; readonly workload: WorkloadId; readonly engine: EngineId; readonly ms: number }
+  | { readonly kind: 'memory'; readonly workload: WorkloadId; readonly engine: ContenderId; readonly ms: number }
   | {
       readonly kind: 'alloc';
       readonly workload: WorkloadId;
-      readonly engine: EngineId;
+      readonly engine: ContenderId;
       /** Steps per trial. */
       readonly steps: number;
       readonly trials: number;
@@ -18,7 +18,7 @@ export type ChildTask =
     }
   | { readonly kind: 'load'; readonly dataset: 'mnist' | 'iris' }
   | { readonly kind: 'csv'; readonly path: string }
-  | { readonly kind: 'profile'; readonly workload: WorkloadId; readonly engine: EngineId; readonly ms: number; readonly top: number }
+  | { readonly kind: 'profile'; readonly workload: WorkloadId; readonly engine: ContenderId; readonly ms: number; readonly top: number }
   | { readonly kind: 'adapter'; readonly workload: WorkloadId; readonly backend: 'wasm' | 'cpu'; readonly repetitions: number; readonly stepsPerRepetition: number };
 
 export interface LoadChildResult {

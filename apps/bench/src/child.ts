@@ -5,9 +5,10 @@
  */
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { isEngineId } from './engines.js';
+import { isContenderId, rawTfjsId, tfjsId } from './contenders.js';
 import { summarizeHeapProfile, summarizeProfile } from './profile.js';
-import { ALLOCATION_TOLERANCE_BYTES_PER_STEP, type AdapterDiagnosis, type AllocationResult, type AllocationSite, type MemoryMeasurement, type ProfileResult } from './report.js';
+import { ALLOCATION_TOLERANCE_BYTES_PER_STEP } from './report/targets.js';
+import type { AdapterDiagnosis, AllocationResult, AllocationSite, MemoryMeasurement, ProfileResult } from './report/types.js';
 import { createRunner, initialWeights, type Runner } from './runners.js';
 import { median, summarize } from './stats.js';
 import { rotate } from './measure.js';
@@ -212,10 +213,10 @@ async function adapter(task: Extract<ChildTask, { kind: 'adapter' }>): Promise<A
   const data = loadWorkloadData(w);
   const weights = initialWeights(w);
   const runners = [
-    await createRunner(`tfjs-${task.backend}`, w, data, weights),
-    await createRunner(`raw-tfjs-${task.backend}`, w, data, weights),
-    await createRunner(`raw-tfjs-${task.backend}`, w, data, weights, { layerOps: 'fused-linear' }),
-    await createRunner(`raw-tfjs-${task.backend}`, w, data, weights, { layerOps: 'plain' }),
+    await createRunner(tfjsId(task.backend), w, data, weights),
+    await createRunner(rawTfjsId(task.backend), w, data, weights),
+    await createRunner(rawTfjsId(task.backend), w, data, weights, { layerOps: 'fused-linear' }),
+    await createRunner(rawTfjsId(task.backend), w, data, weights, { layerOps: 'plain' }),
   ];
   const times: number[][] = runners.map(() => []);
   const order = runners.map((_, i) => i);
@@ -259,7 +260,7 @@ function parseTask(text: string | undefined): ChildTask {
   const task = JSON.parse(text ?? 'null') as ChildTask | null;
   if (task === null || typeof task !== 'object') throw new Error('usage: child.js <task JSON>');
   if ('workload' in task && !isWorkloadId(task.workload)) throw new Error(`unknown workload ${String(task.workload)}`);
-  if ('engine' in task && !isEngineId(task.engine)) throw new Error(`unknown engine ${String(task.engine)}`);
+  if ('engine' in task && !isContenderId(task.engine)) throw new Error(`unknown engine ${String(task.engine)}`);
   return task;
 }
 

@@ -1,4 +1,4 @@
-import type { EngineId } from './engines.js';
+import type { ContenderId } from './contenders.js';
 import type { Runner } from './runners.js';
 
 export interface MeasureSettings {
@@ -14,7 +14,7 @@ export interface MeasureSettings {
 
 /** Per contender: throughput of every repetition (samples/s) and the chunk sizes used. */
 export interface RawMeasurement {
-  readonly engine: EngineId;
+  readonly engine: ContenderId;
   readonly trainSamplesPerSecond: number[];
   readonly predictSamplesPerSecond: number[];
   readonly stepsPerRepetition: number;

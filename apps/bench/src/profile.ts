@@ -1,4 +1,4 @@
-import type { AllocationSite, ProfileEntry } from './report.js';
+import type { AllocationSite, ProfileEntry } from './report/types.js';
 
 /** The parts of a V8 CPU profile (`Profiler.stop()`, or a `.cpuprofile` file) that we read. */
 export interface CpuProfile {

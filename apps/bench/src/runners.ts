@@ -2,15 +2,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initializeWeights, layersOf, optimizer, Rng, type Matrix, type Model, type PreparedData, type Weights } from '@twinprop/core';
-import { createReferenceEngine } from '@twinprop/engine-reference';
-import { availableBackends, createTfjsEngine } from '@twinprop/engine-tfjs';
-import { describeEngine, type EngineAvailability, type EngineId } from './engines.js';
+import { engines } from '@twinprop/toolkit';
+import { describeContender, type ContenderId } from './contenders.js';
 import { loadRawBackend, RawTfjsModel, type RawActivation, type RawLayer, type RawLoss } from './raw-tfjs.js';
 import { WORKLOAD_SEED, type Workload, type WorkloadData } from './workloads.js';
 
 /** One contender set up on one workload. */
 export interface Runner {
-  readonly engine: EngineId;
+  readonly engine: ContenderId;
   /**
    * `steps` training steps on consecutive batches of the workload's row order (wrapping around).
    * Unless `lossAtEnd` is false, the last step returns its loss, which forces any pending device
@@ -28,29 +27,6 @@ function wasmFolder(): string {
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep;
 }
 
-/** Which contenders load here. Loads the tfjs backends as a side effect. */
-export async function probeEngines(ids: readonly EngineId[]): Promise<EngineAvailability[]> {
-  const needsTfjs = ids.some((id) => describeEngine(id).kind !== 'reference');
-  const tfjs = needsTfjs ? await availableBackends() : [];
-  const out: EngineAvailability[] = [];
-  for (const id of ids) {
-    const d = describeEngine(id);
-    if (d.kind === 'reference') {
-      out.push({ engine: id, available: true, detail: `${d.dtype} typed arrays, plain JavaScript` });
-      continue;
-    }
-    const backend = tfjs.find((b) => b.backend === d.backend);
-    if (backend === undefined) {
-      out.push({ engine: id, available: false, reason: `the tfjs engine does not know the ${d.backend} backend` });
-    } else if (!backend.available) {
-      out.push({ engine: id, available: false, reason: backend.reason });
-    } else {
-      out.push({ engine: id, available: true, detail: backend.detail });
-    }
-  }
-  return out;
-}
-
 /** The initial weights every contender starts from (core's seeded initializer). */
 export function initialWeights(w: Workload): Weights {
   return initializeWeights(w.spec, new Rng(WORKLOAD_SEED), 'float64');
@@ -63,7 +39,7 @@ class ModelRunner implements Runner {
   private readonly rows: { order: Int32Array; start: number; end: number };
 
   constructor(
-    readonly engine: EngineId,
+    readonly engine: ContenderId,
     private readonly model: Model,
     private readonly prepared: PreparedData,
     private readonly predictRows: Matrix,
@@ -101,7 +77,7 @@ class RawRunner implements Runner {
   private next = 0;
 
   constructor(
-    readonly engine: EngineId,
+    readonly engine: ContenderId,
     private readonly model: RawTfjsModel,
     private readonly predictRows: Matrix,
     private readonly batchSize: number,
@@ -153,33 +129,32 @@ function rawLoss(w: Workload): RawLoss {
   }
 }
 
-/** Sets up `engine` on the workload, from the shared initial weights. */
+/**
+ * Sets up `engine` on the workload, from the shared initial weights. Twinprop's engines come from
+ * the engine registry; raw tfjs loads its backend the plain tfjs way.
+ */
 export async function createRunner(
-  engine: EngineId,
+  engine: ContenderId,
   w: Workload,
   data: WorkloadData,
   weights: Weights,
   rawOptions: { readonly layerOps?: 'fused' | 'fused-linear' | 'plain' } = {},
 ): Promise<Runner> {
-  const d = describeEngine(engine);
+  const c = describeContender(engine);
   const training = { loss: w.loss, optimizer: optimizer('sgd', { learningRate: w.learningRate }) };
-  switch (d.kind) {
-    case 'reference': {
-      const model = createReferenceEngine({ dtype: d.dtype }).createModel(w.spec, weights, training);
-      const predictRows = d.dtype === 'float32' ? data.predict32 : data.predict64;
+  switch (c.kind) {
+    case 'reference':
+    case 'tfjs': {
+      const resolved = await engines.resolve(c.id);
+      const model = resolved.engine.createModel(w.spec, weights, training);
+      const predictRows = resolved.variant.dtype === 'float32' ? data.predict32 : data.predict64;
       return new ModelRunner(engine, model, model.prepare(data.train), predictRows, w.batchSize, data.batches, data.order);
     }
-    case 'tfjs': {
-      if (d.backend === 'js') throw new Error('unreachable');
-      const model = (await createTfjsEngine({ backend: d.backend })).createModel(w.spec, weights, training);
-      return new ModelRunner(engine, model, model.prepare(data.train), data.predict32, w.batchSize, data.batches, data.order);
-    }
     case 'raw-tfjs': {
-      if (d.backend === 'js') throw new Error('unreachable');
-      if (d.backend === 'tensorflow') {
+      if (c.backend === 'tensorflow') {
         if (tf.findBackend('tensorflow') === null) throw new Error('the tensorflow backend (tfjs-node) is not loaded');
       } else {
-        await loadRawBackend(d.backend, wasmFolder(), path.dirname(require.resolve('@twinprop/engine-tfjs/package.json')));
+        await loadRawBackend(c.backend, wasmFolder(), path.dirname(require.resolve('@twinprop/engine-tfjs/package.json')));
       }
       const activations = layersOf(w.spec);
       const layers: RawLayer[] = weights.layers.map((layer, i) => ({
@@ -190,7 +165,7 @@ export async function createRunner(
         bias: Float32Array.from(layer.bias.data),
       }));
       const model = new RawTfjsModel({
-        backend: d.backend,
+        backend: c.backend,
         layers,
         loss: rawLoss(w),
         learningRate: w.learningRate,

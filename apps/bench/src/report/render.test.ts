@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatCount, formatRatio, markdownTable } from '@twinprop/toolkit';
+import { allocation, workloads } from './__fixtures__/results.js';
+import { computeRatios } from './ratios.js';
+import { renderEngines, renderRatioTable, renderReport, renderTargets } from './render.js';
+import { evaluateTargets } from './targets.js';
+import { REPORT_SCHEMA, type BenchReport } from './types.js';
+
+function report(): BenchReport {
+  const ratios = computeRatios(workloads);
+  return {
+    schema: REPORT_SCHEMA,
+    mode: 'quick',
+    startedAt: '2025-01-01T00:00:00.000Z',
+    durationSeconds: 1,
+    machine: { cpu: 'Some CPU', cores: 2, memoryBytes: 4 * 1024 ** 3, node: 'v20.1.0', platform: 'linux x64', os: 'linux', arch: 'x64', v8: '11.3' },
+    versions: { node: '20.1.0' },
+    flopFormula: 'f',
+    settings: { repetitions: 3, warmupMs: 1, trainRepMs: 1, predictRepMs: 1, memoryMethod: 'm' },
+    engines: [
+      { engine: 'reference/float32', available: true, detail: 'Float32Array, plain JavaScript' },
+      { engine: 'tfjs/tensorflow', available: false, reason: 'no tfjs-node. Install it.' },
+    ],
+    workloads,
+    ratios,
+    targets: evaluateTargets(workloads, ratios, allocation),
+    allocation,
+  };
+}
+
+describe('formatting (the toolkit, as the report uses it)', () => {
+  it('formats counts, ratios and bytes with 3 significant digits', () => {
+    expect(formatCount(1234)).toBe('1.23k');
+    expect(formatCount(56_700_000)).toBe('56.7M');
+    expect(formatCount(812)).toBe('812');
+    expect(formatRatio(52.34)).toBe('52.3×');
+    expect(formatRatio(1.0749)).toBe('1.07×');
+    expect(formatRatio(0.41234)).toBe('0.412×');
+    expect(formatBytes(812)).toBe('812 B');
+    expect(formatBytes(245 * 1024 * 1024)).toBe('245 MiB');
+  });
+
+  it('pads Markdown tables and refuses ragged rows', () => {
+    expect(markdownTable(['a', 'bb'], [['xyz', '1']])).toBe(['| a   |  bb |', '|:----|----:|', '| xyz |   1 |'].join('\n'));
+    expect(() => markdownTable(['a', 'b'], [['1']])).toThrow(RangeError);
+  });
+});
+
+describe('rendering', () => {
+  it('renders the ratio table with one column per workload', () => {
+    const table = renderRatioTable(workloads, computeRatios(workloads), 'train');
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/training throughput ratio.*\(x\) playground.*\(x\) mnist.*\(x\) wide/);
+    const wasm = lines.find((l) => l.startsWith('| ref f32 ÷ tfjs wasm '));
+    expect(wasm?.split('|').map((c) => c.trim())).toEqual(['', 'ref f32 ÷ tfjs wasm', '66.7×', '0.833×', '1.25×', '']);
+    expect(lines.find((l) => l.startsWith('| tfjs wasm time ÷ raw tfjs wasm time'))).toContain('1.05×');
+    expect(lines.find((l) => l.startsWith('| ref f32 ÷ raw tfjs cpu'))).toMatch(/\| +– +\| +4\.00× +\| +– +\|$/);
+  });
+
+  it('renders target statuses', () => {
+    const text = renderTargets(evaluateTargets(workloads, computeRatios(workloads), allocation));
+    expect(text).toContain('**missed**');
+    expect(text).toMatch(/0\.200 B\/step \| +≤ 1 B\/step \| met/);
+  });
+
+  it('labels contenders and keeps only the first sentence of a reason', () => {
+    const lines = renderEngines(report().engines).split('\n');
+    expect(lines[2]).toMatch(/^\| ref f32 +\| available +\| Float32Array, plain JavaScript +\|$/);
+    expect(lines[3]).toMatch(/^\| tfjs tensorflow +\| unavailable +\| no tfjs-node\. +\|$/);
+  });
+
+  it('describes the machine in the header line', () => {
+    expect(renderReport(report())).toContain('Some CPU, 2 cores, 4.00 GiB memory; linux/x64; Node 20.1.0 (V8 11.3).');
+  });
+});
+
+describe('JSON report', () => {
+  it('keeps every number in a stable shape', () => {
+    const parsed = JSON.parse(JSON.stringify(report())) as Record<string, unknown> & BenchReport;
+    expect(Object.keys(parsed)).toEqual([
+      'schema',
+      'mode',
+      'startedAt',
+      'durationSeconds',
+      'machine',
+      'versions',
+      'flopFormula',
+      'settings',
+      'engines',
+      'workloads',
+      'ratios',
+      'targets',
+      'allocation',
+    ]);
+    expect(parsed.schema).toBe('twinprop-bench/2');
+    const engine = parsed.workloads[0]!.engines[0]!;
+    expect(Object.keys(engine)).toEqual(['engine', 'train', 'predict']);
+    expect(Object.keys(engine.train)).toEqual(['samplesPerSecond', 'msPerStep', 'gflops', 'stepsPerRepetition', 'lastLoss']);
+    expect(Object.keys(engine.train.samplesPerSecond)).toEqual(['median', 'min', 'max', 'spread', 'values']);
+    expect(parsed.ratios[0]).toEqual({ workload: 'playground', metric: 'train', numerator: 'reference/float32', denominator: 'tfjs/wasm', value: expect.any(Number) as number });
+    expect(parsed.targets.map((t) => Object.keys(t).slice(0, 6))).toContainEqual(['id', 'description', 'measured', 'comparison', 'threshold', 'status']);
+    expect(renderReport(parsed)).toContain('### Targets');
+  });
+});

@@ -1,0 +1,226 @@
+/** The report as Markdown: one table per concern, numbers formatted by the toolkit. */
+import { formatBytes, formatCount, formatRatio, formatSpread, markdownTable, significant } from '@twinprop/toolkit';
+import { describeContender, type ContenderAvailability, type ContenderId } from '../contenders.js';
+import { findRatio } from './ratios.js';
+import type { AdapterDiagnosis, AllocationResult, BenchReport, EngineResult, ProfileResult, Ratio, TargetResult, WorkloadResult } from './types.js';
+
+function label(id: ContenderId): string {
+  return describeContender(id).label;
+}
+
+function memoryCells(m: EngineResult['memory']): [string, string, string] {
+  if (m === undefined) return ['–', '–', '–'];
+  if ('error' in m) return ['error', 'error', 'error'];
+  return [formatBytes(m.peakRssBytes), formatBytes(m.peakRssBytes - m.baselineRssBytes), formatBytes(m.peakHeapUsedBytes)];
+}
+
+export function renderWorkload(w: WorkloadResult): string {
+  const rows = w.engines.map((e) => [
+    label(e.engine),
+    formatCount(e.train.samplesPerSecond.median),
+    formatSpread(e.train.samplesPerSecond.spread),
+    significant(e.train.msPerStep),
+    significant(e.train.gflops),
+    formatCount(e.predict.samplesPerSecond.median),
+    formatSpread(e.predict.samplesPerSecond.spread),
+    significant(e.predict.gflops),
+    ...memoryCells(e.memory),
+    significant(e.train.lastLoss),
+  ]);
+  const head = [
+    'engine',
+    'train samples/s',
+    '±',
+    'ms/step',
+    'train GFLOP/s',
+    'predict samples/s',
+    '±',
+    'predict GFLOP/s',
+    'peak RSS',
+    'RSS over baseline',
+    'peak heap',
+    'last loss',
+  ];
+  return [
+    `### ${w.title}: ${w.model}`,
+    '',
+    `${w.data}. ${formatCount(w.trainFlopsPerStep)} FLOP per train step, ${formatCount(w.predictFlopsPerSample)} FLOP per predicted sample.`,
+    '',
+    markdownTable(head, rows),
+  ].join('\n');
+}
+
+/** Ratio rows (numerator ÷ denominator) by workload columns, for one metric. */
+export function renderRatioTable(workloads: readonly WorkloadResult[], ratios: readonly Ratio[], metric: 'train' | 'predict'): string {
+  const pairs: Array<[ContenderId, ContenderId]> = [];
+  for (const r of ratios) {
+    if (r.metric === metric && !pairs.some(([n, d]) => n === r.numerator && d === r.denominator)) pairs.push([r.numerator, r.denominator]);
+  }
+  const rows = pairs.map(([n, d]) => {
+    const isAdapter = describeContender(n).kind === 'raw-tfjs';
+    const name = isAdapter ? `${label(d)} time ÷ ${label(n)} time` : `${label(n)} ÷ ${label(d)}`;
+    return [
+      name,
+      ...workloads.map((w) => {
+        const v = findRatio(ratios, w.workload, n, d, metric);
+        return v === undefined ? '–' : formatRatio(v);
+      }),
+    ];
+  });
+  return markdownTable([`${metric === 'train' ? 'training' : 'prediction'} throughput ratio`, ...workloads.map((w) => w.title)], rows);
+}
+
+export function renderTargets(targets: readonly TargetResult[]): string {
+  const rows = targets.map((t) => [
+    t.description,
+    t.measured === null ? '–' : t.id === 'reference-allocation' ? `${significant(t.measured)} B/step` : formatRatio(t.measured),
+    `${t.comparison === '>=' ? '≥' : '≤'} ${t.id === 'reference-allocation' ? `${t.threshold} B/step` : formatRatio(t.threshold)}`,
+    t.status === 'met' ? 'met' : t.status === 'missed' ? '**missed**' : 'n/a',
+    t.note ?? '',
+  ]);
+  return markdownTable(['target', 'measured', 'target', 'status', 'note'], rows, ['left', 'right', 'right', 'left', 'left']);
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function renderEngines(engines: readonly ContenderAvailability[]): string {
+  const rows = engines.map((e) => [
+    label(e.engine),
+    e.available ? 'available' : 'unavailable',
+    e.available ? e.detail : shorten(e.reason.split(/(?<=\.)\s/)[0] ?? e.reason, 140),
+  ]);
+  return markdownTable(['engine', 'status', 'detail'], rows, ['left', 'left', 'left']);
+}
+
+export function renderData(data: NonNullable<BenchReport['data']>): string {
+  const loads = markdownTable(
+    ['dataset', 'rows', 'first load (fresh process, incl. import)', 'repeat load', 'child max RSS'],
+    data.loads.map((l) => [
+      l.dataset,
+      String(l.rows),
+      `${significant(l.firstLoadMs.median)} ms`,
+      `${significant(l.repeatLoadMs.median)} ms`,
+      formatBytes(l.maxRssBytes),
+    ]),
+  );
+  const csv = data.csv;
+  let csvText = '';
+  if (csv !== undefined) {
+    csvText =
+      'error' in csv
+        ? `CSV: ${csv.error}`
+        : markdownTable(
+            ['CSV rows', 'columns', 'file', 'parse', 'rows/s', 'MB/s', 'baseline RSS', 'peak RSS', 'peak heap'],
+            [
+              [
+                formatCount(csv.rows),
+                String(csv.columns),
+                formatBytes(csv.bytes),
+                `${significant(csv.parseMs.median / 1000)} s`,
+                formatCount(csv.rowsPerSecond),
+                significant(csv.megabytesPerSecond),
+                formatBytes(csv.baselineRssBytes),
+                formatBytes(csv.peakRssBytes),
+                formatBytes(csv.peakHeapUsedBytes),
+              ],
+            ],
+          );
+  }
+  return [loads, csvText].filter((s) => s !== '').join('\n\n');
+}
+
+export function renderAllocation(results: readonly AllocationResult[]): string {
+  const sites = results.flatMap((a) =>
+    a.sites.map((s) => [`${a.workload} ${label(a.engine)}${a.returnLoss ? ' (loss returned)' : ''}`, s.site, significant(s.bytesPerStep)]),
+  );
+  const table = markdownTable(
+    ['workload', 'engine', 'steps', 'loss every step', 'allocated B/step (median)', 'trial range', 'retained B/step', 'GCs during steps'],
+    results.map((a) => [
+      a.workload,
+      label(a.engine),
+      `${a.trials} × ${a.steps}`,
+      a.returnLoss ? 'yes' : 'no',
+      significant(a.allocatedBytesPerStep),
+      `${significant(a.allocatedBytesPerStepRange[0])} – ${significant(a.allocatedBytesPerStepRange[1])}`,
+      significant(a.retainedBytesPerStep),
+      String(a.gcsDuringSteps),
+    ]),
+  );
+  if (sites.length === 0) return table;
+  return [
+    table,
+    '',
+    'Allocation sites where a run allocated (V8 sampling heap profiler, second run of the same steps; sampled, so approximate):',
+    '',
+    markdownTable(['run', 'site', 'sampled B/step'], sites, ['left', 'left', 'right']),
+  ].join('\n');
+}
+
+export function renderAdapter(rows: readonly AdapterDiagnosis[]): string {
+  return [
+    '### tfjs adapter diagnosis (child process, interleaved, median ms/step)',
+    '',
+    markdownTable(
+      ['workload', 'backend', 'tfjs engine', 'raw: fused (ReLU too)', 'raw: fused bias, ReLU separate', 'raw: matMul + add', 'engine ÷ raw fused', 'engine ÷ raw fused bias'],
+      rows.map((r) => [
+        r.workload,
+        r.backend,
+        significant(r.engineMsPerStep),
+        significant(r.rawMsPerStep),
+        significant(r.rawFusedLinearMsPerStep),
+        significant(r.rawPlainMsPerStep),
+        formatRatio(r.engineMsPerStep / r.rawMsPerStep),
+        formatRatio(r.engineMsPerStep / r.rawFusedLinearMsPerStep),
+      ]),
+    ),
+  ].join('\n');
+}
+
+export function renderProfile(p: ProfileResult): string {
+  return [
+    `#### Profile: ${label(p.engine)} on ${p.workload} (${p.steps} steps, ${significant(p.totalMs)} ms sampled)`,
+    '',
+    markdownTable(
+      ['function', 'location', 'self ms', 'self %'],
+      p.top.map((e) => [e.functionName, e.location, significant(e.selfMs), `${e.percent.toFixed(1)}%`]),
+      ['left', 'left', 'right', 'right'],
+    ),
+  ].join('\n');
+}
+
+/** The whole human-readable report. */
+export function renderReport(report: BenchReport): string {
+  const m = report.machine;
+  const parts = [
+    `## twinprop benchmark (${report.mode}), ${report.startedAt}`,
+    '',
+    `${m.cpu}, ${m.cores} cores, ${formatBytes(m.memoryBytes)} memory; ${m.os}/${m.arch}; Node ${m.node.replace(/^v/, '')} (V8 ${m.v8}).`,
+    `Each contender: warm-up, then ${report.settings.repetitions} interleaved repetitions (round robin); medians shown, ± is half the min–max range over the median.`,
+    `FLOPs: ${report.flopFormula}.`,
+    `Memory: ${report.settings.memoryMethod}.`,
+    '',
+    '### Engines',
+    '',
+    renderEngines(report.engines),
+    ...report.workloads.flatMap((w) => ['', renderWorkload(w)]),
+    '',
+    '### Ratios (same run, medians)',
+    '',
+    renderRatioTable(report.workloads, report.ratios, 'train'),
+    '',
+    renderRatioTable(report.workloads, report.ratios, 'predict'),
+    '',
+    '### Targets',
+    '',
+    renderTargets(report.targets),
+  ];
+  if (report.data !== undefined) parts.push('', '### Data', '', renderData(report.data));
+  if (report.allocation !== undefined && report.allocation.length > 0) {
+    parts.push('', '### Reference engine allocation (child process, --expose-gc)', '', renderAllocation(report.allocation));
+  }
+  if (report.adapter !== undefined && report.adapter.length > 0) parts.push('', renderAdapter(report.adapter));
+  for (const p of report.profiles ?? []) parts.push('', renderProfile(p));
+  return parts.join('\n') + '\n';
+}

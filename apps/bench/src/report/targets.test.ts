@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { allocation, measurement, workloadResult, workloads } from './__fixtures__/results.js';
+import { computeRatios, engineResult, findRatio, ratioPairs } from './ratios.js';
+import { evaluateTargets } from './targets.js';
+
+describe('engine results', () => {
+  it('derive step time and GFLOP/s from the median throughput', () => {
+    const r = engineResult(measurement('reference/float32', 1000), 10, 6000, 200);
+    expect(r.train.samplesPerSecond.median).toBe(1000);
+    expect(r.train.msPerStep).toBeCloseTo(10, 12); // 10 rows at 1000 rows/s
+    expect(r.train.gflops).toBeCloseTo((100 * 6000) / 1e9, 15); // 100 steps/s × 6000 FLOP
+    expect(r.predict.gflops).toBeCloseTo((2000 * 200) / 1e9, 15);
+  });
+});
+
+describe('ratios and targets', () => {
+  const ratios = computeRatios(workloads);
+
+  it('pair each reference dtype with every other contender, then raw tfjs with the tfjs engine', () => {
+    const pairs = ratioPairs().map(([n, d]) => `${n} ÷ ${d}`);
+    expect(pairs).toHaveLength(2 * 6 + 3);
+    expect(pairs.slice(0, 6)).toEqual([
+      'reference/float32 ÷ tfjs/tensorflow',
+      'reference/float32 ÷ tfjs/wasm',
+      'reference/float32 ÷ tfjs/cpu',
+      'reference/float32 ÷ raw-tfjs/tensorflow',
+      'reference/float32 ÷ raw-tfjs/wasm',
+      'reference/float32 ÷ raw-tfjs/cpu',
+    ]);
+    expect(pairs.slice(-3)).toEqual(['raw-tfjs/tensorflow ÷ tfjs/tensorflow', 'raw-tfjs/wasm ÷ tfjs/wasm', 'raw-tfjs/cpu ÷ tfjs/cpu']);
+  });
+
+  it('divide throughputs: reference over tfjs, raw tfjs over the tfjs engine', () => {
+    expect(findRatio(ratios, 'playground', 'reference/float32', 'tfjs/cpu')).toBeCloseTo(40, 12);
+    expect(findRatio(ratios, 'mnist', 'reference/float32', 'tfjs/wasm')).toBeCloseTo(10 / 12, 12);
+    expect(findRatio(ratios, 'mnist', 'raw-tfjs/wasm', 'tfjs/wasm')).toBeCloseTo(1.05, 12);
+    expect(findRatio(ratios, 'mnist', 'reference/float32', 'tfjs/wasm', 'predict')).toBeCloseTo(10 / 12, 12);
+    expect(findRatio(ratios, 'wide', 'raw-tfjs/cpu', 'tfjs/cpu')).toBeUndefined();
+    expect(findRatio(ratios, 'mnist', 'reference/float64', 'tfjs/wasm')).toBeUndefined();
+  });
+
+  it('mark each target met, missed or n/a with the measured number', () => {
+    const targets = evaluateTargets(workloads, ratios, allocation);
+    const byId = new Map(targets.map((t) => [t.id, t]));
+    // best tfjs backend on the playground is cpu (25k): 1e6 / 25k = 40 < 50
+    expect(byId.get('playground-ref32-vs-best-tfjs')).toMatchObject({ status: 'missed', note: 'best tfjs backend: tfjs cpu' });
+    expect(byId.get('playground-ref32-vs-best-tfjs')?.measured).toBeCloseTo(40, 12);
+    expect(byId.get('mnist-ref32-vs-tfjs-wasm')?.status).toBe('missed');
+    expect(byId.get('mnist-ref32-vs-tfjs-cpu')?.status).toBe('met');
+    expect(byId.get('wide-ref32-vs-tfjs-wasm')?.status).toBe('met');
+    expect(byId.get('wide-ref32-vs-tfjs-cpu')?.status).toBe('met');
+    expect(byId.get('mnist-tfjs-adapter-wasm')).toMatchObject({ status: 'met', comparison: '<=' });
+    expect(byId.get('mnist-tfjs-adapter-cpu')?.measured).toBeCloseTo(1.25, 12);
+    expect(byId.get('mnist-tfjs-adapter-cpu')?.status).toBe('missed');
+    expect(byId.has('mnist-tfjs-adapter-tensorflow')).toBe(false);
+    expect(byId.get('reference-allocation')).toMatchObject({ status: 'met', measured: 0.2 });
+  });
+
+  it('judge the adapter on tensorflow once it was measured', () => {
+    const mnist = workloadResult('mnist', { 'tfjs/tensorflow': 30_000, 'raw-tfjs/tensorflow': 24_000 });
+    const byId = new Map(evaluateTargets([mnist], computeRatios([mnist]), undefined).map((t) => [t.id, t]));
+    // engine time ÷ raw time = raw throughput ÷ engine throughput = 0.8
+    expect(byId.get('mnist-tfjs-adapter-tensorflow')).toMatchObject({ status: 'met' });
+    expect(byId.get('mnist-tfjs-adapter-tensorflow')?.measured).toBeCloseTo(0.8, 12);
+  });
+
+  it('are n/a when the inputs were not measured', () => {
+    const targets = evaluateTargets([], [], undefined);
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.every((t) => t.status === 'n/a' && t.measured === null)).toBe(true);
+  });
+});

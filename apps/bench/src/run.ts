@@ -1,0 +1,255 @@
+/**
+ * One benchmark run, start to finish: the interleaved contenders on each workload, then the
+ * child-process measurements (memory, data loading, CSV, allocation, profiles, the adapter
+ * diagnosis), assembled into one {@link BenchReport}.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describeSpec, type Matrix } from '@twinprop/core';
+import { writeSyntheticCsv } from '@twinprop/datasets';
+import { describeEnvironment } from '@twinprop/toolkit';
+import { runChild, type ChildTask, type CsvChildResult, type LoadChildResult } from './child-protocol.js';
+import { contenderAvailability, type ContenderAvailability, type ContenderId } from './contenders.js';
+import { FLOP_FORMULA, forwardFlops, trainStepFlops } from './flops.js';
+import { measureInterleaved, type MeasureSettings } from './measure.js';
+import { MEMORY_METHOD, type Plan } from './plan.js';
+import { computeRatios, engineResult } from './report/ratios.js';
+import { evaluateTargets } from './report/targets.js';
+import {
+  REPORT_SCHEMA,
+  type AdapterDiagnosis,
+  type AllocationResult,
+  type BenchReport,
+  type CsvResult,
+  type DataLoadResult,
+  type MemoryMeasurement,
+  type ProfileResult,
+  type TargetResult,
+  type WorkloadResult,
+} from './report/types.js';
+import { createRunner, initialWeights, type Runner } from './runners.js';
+import { summarize } from './stats.js';
+import { loadWorkloadData, workload, type WorkloadId } from './workloads.js';
+
+/** A contender to CPU-profile on a workload (`--profile workload:engine`). */
+export interface ProfileRequest {
+  readonly workload: WorkloadId;
+  readonly engine: ContenderId;
+}
+
+/** What to run: the plan, and what the command line narrowed or switched off. */
+export interface BenchOptions {
+  readonly plan: Plan;
+  /** The plan's settings, with `--repetitions` applied. */
+  readonly measure: MeasureSettings;
+  readonly workloads: readonly WorkloadId[];
+  readonly contenders: readonly ContenderId[];
+  readonly memory: boolean;
+  readonly data: boolean;
+  readonly alloc: boolean;
+  readonly profiles: readonly ProfileRequest[];
+  /** Profile the reference engine and diagnose missed adapter targets after the run. */
+  readonly diagnose: boolean;
+}
+
+type Log = (line: string) => void;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function benchWorkload(id: WorkloadId, contenders: readonly ContenderId[], options: BenchOptions, log: Log): Promise<WorkloadResult> {
+  const { plan } = options;
+  const w = workload(id);
+  log(`${w.title}: ${describeSpec(w.spec)}, batch ${w.batchSize}`);
+  const loaded = loadWorkloadData(w);
+  const predictRows = id === 'playground' ? loaded.predict32.rows : Math.min(plan.mnistPredictRows, loaded.predict32.rows);
+  const cut = (m: Matrix): Matrix => ({ ...m, rows: predictRows, data: m.data.subarray(0, predictRows * m.cols) });
+  const data = { ...loaded, predict32: cut(loaded.predict32), predict64: cut(loaded.predict64) };
+  const weights = initialWeights(w);
+  const runners: Runner[] = [];
+  try {
+    for (const engine of contenders) runners.push(await createRunner(engine, w, data, weights));
+    const measured = await measureInterleaved(runners, w.batchSize, predictRows, options.measure, log);
+    const trainFlopsPerStep = trainStepFlops(w.spec, w.batchSize);
+    const predictFlopsPerSample = forwardFlops(w.spec, 1);
+    const result: WorkloadResult = {
+      workload: id,
+      title: w.title,
+      model: `${describeSpec(w.spec)}, ${w.loss}, batch ${w.batchSize}, sgd η=${w.learningRate}`,
+      data: w.data.replace('2,000 held-out', `${predictRows} held-out`),
+      batchSize: w.batchSize,
+      trainRows: data.batches * w.batchSize,
+      predictRows,
+      trainFlopsPerStep,
+      predictFlopsPerSample,
+      engines: measured.map((m) => engineResult(m, w.batchSize, trainFlopsPerStep, predictFlopsPerSample)),
+    };
+    for (const r of runners.splice(0)) r.dispose();
+    if (options.memory && plan.memoryWorkloads.includes(id)) {
+      for (const e of result.engines) {
+        try {
+          e.memory = await runChild<MemoryMeasurement>({ kind: 'memory', workload: id, engine: e.engine, ms: plan.memoryMs }, ['--expose-gc']);
+          log(`  memory ${e.engine}: peak RSS ${(e.memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+        } catch (error) {
+          e.memory = { error: errorText(error) };
+          log(`  memory ${e.engine}: ${errorText(error)}`);
+        }
+      }
+    }
+    return result;
+  } finally {
+    for (const r of runners) r.dispose();
+  }
+}
+
+async function benchData(plan: Plan, log: Log): Promise<NonNullable<BenchReport['data']>> {
+  const loads: DataLoadResult[] = [];
+  for (const dataset of ['mnist', 'iris'] as const) {
+    const runs: LoadChildResult[] = [];
+    for (let i = 0; i < plan.loadRepetitions; i++) runs.push(await runChild<LoadChildResult>({ kind: 'load', dataset }));
+    loads.push({
+      dataset,
+      rows: runs[0]?.rows ?? 0,
+      firstLoadMs: summarize(runs.map((r) => r.firstMs)),
+      repeatLoadMs: summarize(runs.map((r) => r.repeatMs)),
+      maxRssBytes: Math.max(...runs.map((r) => r.maxRssBytes)),
+    });
+    log(`data: ${dataset} loads in ${loads[loads.length - 1]?.firstLoadMs.median.toFixed(0)} ms`);
+  }
+  let csv: CsvResult | { error: string };
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'twinprop-bench-'));
+  try {
+    const file = path.join(folder, 'synthetic.csv');
+    const t0 = performance.now();
+    await writeSyntheticCsv(file, plan.csvRows);
+    const writeMs = performance.now() - t0;
+    const { size } = await stat(file);
+    const runs: CsvChildResult[] = [];
+    for (let i = 0; i < plan.csvRepetitions; i++) runs.push(await runChild<CsvChildResult>({ kind: 'csv', path: file }, ['--expose-gc']));
+    const parseMs = summarize(runs.map((r) => r.parseMs));
+    const first = runs[0]!;
+    csv = {
+      rows: first.rows,
+      columns: first.columns,
+      bytes: size,
+      writeMs,
+      parseMs,
+      rowsPerSecond: first.rows / (parseMs.median / 1000),
+      megabytesPerSecond: size / 1e6 / (parseMs.median / 1000),
+      baselineRssBytes: Math.min(...runs.map((r) => r.baselineRssBytes)),
+      peakRssBytes: Math.max(...runs.map((r) => r.peakRssBytes)),
+      peakHeapUsedBytes: Math.max(...runs.map((r) => r.peakHeapUsedBytes)),
+      maxRssBytes: Math.max(...runs.map((r) => r.maxRssBytes)),
+    };
+    log(`data: CSV ${first.rows} rows parsed in ${parseMs.median.toFixed(0)} ms`);
+  } catch (error) {
+    csv = { error: errorText(error) };
+    log(`data: CSV failed: ${errorText(error)}`);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+  return { loads, csv };
+}
+
+async function benchAllocation(plan: Plan, workloads: readonly WorkloadId[], log: Log): Promise<AllocationResult[]> {
+  const out: AllocationResult[] = [];
+  for (const a of plan.allocation) {
+    if (!workloads.includes(a.workload)) continue;
+    const task: ChildTask = { kind: 'alloc', ...a };
+    // A large young generation, so that a few bytes per step cannot trigger a scavenge that hides them.
+    const result = await runChild<AllocationResult>(task, ['--expose-gc', '--max-semi-space-size=64']);
+    log(`alloc ${a.workload} ${a.engine}: ${result.allocatedBytesPerStep.toFixed(2)} B/step allocated (median of ${a.trials}), ${result.gcsDuringSteps} GCs`);
+    out.push(result);
+  }
+  return out;
+}
+
+/** What a missed adapter target costs: the tfjs engine against raw tfjs written three ways. */
+async function diagnoseAdapter(plan: Plan, targets: readonly TargetResult[], log: Log): Promise<AdapterDiagnosis[]> {
+  const out: AdapterDiagnosis[] = [];
+  for (const t of targets) {
+    const backend = t.id === 'mnist-tfjs-adapter-wasm' ? 'wasm' : t.id === 'mnist-tfjs-adapter-cpu' ? 'cpu' : undefined;
+    if (backend === undefined || t.status !== 'missed') continue;
+    log(`adapter diagnosis on ${backend}`);
+    try {
+      out.push(
+        await runChild<AdapterDiagnosis>({
+          kind: 'adapter',
+          workload: 'mnist',
+          backend,
+          repetitions: plan.measure.repetitions,
+          stepsPerRepetition: backend === 'wasm' ? 30 : 10,
+        }),
+      );
+    } catch (error) {
+      log(`adapter diagnosis failed: ${errorText(error)}`);
+    }
+  }
+  return out;
+}
+
+async function profile(requests: readonly ProfileRequest[], plan: Plan, log: Log): Promise<ProfileResult[]> {
+  const seen = new Set<string>();
+  const out: ProfileResult[] = [];
+  for (const { workload: w, engine: e } of requests) {
+    if (seen.has(`${w}:${e}`)) continue;
+    seen.add(`${w}:${e}`);
+    log(`profile ${w} ${e}`);
+    try {
+      out.push(await runChild<ProfileResult>({ kind: 'profile', workload: w, engine: e, ms: plan.profileMs, top: 12 }));
+    } catch (error) {
+      log(`profile failed: ${errorText(error)}`);
+    }
+  }
+  return out;
+}
+
+/** Runs everything `options` asks for, logging progress, and returns the report. */
+export async function runBench(options: BenchOptions, log: Log): Promise<BenchReport> {
+  const { plan, workloads } = options;
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+
+  const engines: ContenderAvailability[] = await contenderAvailability(options.contenders);
+  for (const e of engines) log(`engine ${e.engine}: ${e.available ? e.detail : `unavailable — ${e.reason.split('. ')[0] ?? ''}`}`);
+  const usable = engines.filter((e) => e.available).map((e) => e.engine);
+
+  const results: WorkloadResult[] = [];
+  for (const id of workloads) results.push(await benchWorkload(id, usable, options, log));
+
+  const data = options.data ? await benchData(plan, log) : undefined;
+  const allocation = options.alloc ? await benchAllocation(plan, workloads, log) : undefined;
+  const ratios = computeRatios(results);
+  const targets = evaluateTargets(results, ratios, allocation);
+
+  // Diagnosis: where the reference engine's time goes, and what a missed adapter target costs.
+  const profileRequests = [...options.profiles];
+  let adapter: AdapterDiagnosis[] = [];
+  if (options.diagnose) {
+    for (const w of workloads) if (usable.includes('reference/float32')) profileRequests.push({ workload: w, engine: 'reference/float32' });
+    adapter = await diagnoseAdapter(plan, targets, log);
+  }
+  const profiles = await profile(profileRequests, plan, log);
+
+  const { packages, ...machine } = describeEnvironment({ resolveFrom: import.meta.url });
+  return {
+    schema: REPORT_SCHEMA,
+    mode: plan.mode,
+    startedAt,
+    durationSeconds: (performance.now() - started) / 1000,
+    machine,
+    versions: { node: process.versions.node, ...packages },
+    flopFormula: FLOP_FORMULA,
+    settings: { ...options.measure, memoryMethod: options.memory ? MEMORY_METHOD : 'not measured (--no-memory)' },
+    engines,
+    workloads: results,
+    ratios,
+    targets,
+    ...(data === undefined ? {} : { data }),
+    ...(allocation === undefined ? {} : { allocation }),
+    ...(profiles.length === 0 ? {} : { profiles }),
+    ...(adapter.length === 0 ? {} : { adapter }),
+  };
+}

@@ -2,9 +2,20 @@
  * Users' own data from CSV, streamed: rows are parsed by `csv-parse`'s stream API and written
  * straight into growing typed arrays, so a large file is never held as strings or row objects.
  *
- * Layout: a header row, then one sample per row. The label column is chosen by name or by 0-based
- * index (negative counts from the end; default: the last column); every other column is a numeric
- * feature. Labels:
+ * Two readers share one parser and one set of rules:
+ * - {@link readCsv} / {@link loadCsv}: a dataset — numeric features and a label column;
+ * - {@link readCsvFeatures} / {@link loadCsvFeatures}: features only, to predict with — the feature
+ *   columns chosen by header name (or by a function of the header), any other column kept as text.
+ *
+ * The rules (RFC 4180 plus what spreadsheets write): a header row, then one sample per row; a
+ * leading BOM is dropped; lines end in LF, CRLF or CR; blank and whitespace-only lines are skipped
+ * (but counted in line numbers); whitespace around a field is trimmed, whitespace inside quotes is
+ * kept; a quoted field may hold the delimiter, `""` for a quote, and line breaks; a quote inside an
+ * unquoted field, or text after a closing quote, is malformed. A number is what `Number()` reads
+ * from the trimmed field (`1e3`, ` 2 `, `-.5`); an empty field, `NaN` and `±Infinity` are not.
+ *
+ * Dataset layout: the label column is chosen by name or by 0-based index (negative counts from the
+ * end; default: the last column); every other column is a numeric feature. Labels:
  * - non-numeric labels are classes; numeric labels are classes when every one is an integer and
  *   there are at most `maxClasses` (default 20) distinct values; otherwise they are regression
  *   targets. `task` forces either reading.
@@ -13,13 +24,13 @@
  *   (one-hot).
  *
  * Every problem is a `DataError` naming the file, the line (1-based, as an editor shows it) and the
- * column (1-based field number).
+ * column (1-based field number), worded the same by both readers.
  */
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { CsvError, Parser, type Options as ParseOptions } from 'csv-parse';
-import { arrayFor, DataError, type Dataset, type DType, type FloatArray, type Task } from '@twinprop/core';
+import { arrayFor, DataError, type Dataset, type DType, type FloatArray, type Matrix, type Task } from '@twinprop/core';
 
 export interface CsvOptions {
   /** Label column: a header name, or a 0-based index (negative from the end). Default: the last column. */
@@ -52,14 +63,26 @@ interface NumberedRecord {
  * the same but copies the whole parser state per record, which more than doubles the parse time.)
  */
 class NumberingParser extends Parser {
+  /**
+   * Line breaks csv-parse counted twice: inside a quoted field it counts the CR and the LF of a
+   * CRLF as a line each, where an editor (and csv-parse itself, outside quotes) counts one.
+   */
+  doubleCounted = 0;
+  private lastLine = 0;
+
   constructor(options: ParseOptions) {
     super(options);
   }
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (!Array.isArray(chunk)) return super.push(chunk, encoding);
     // Records are pushed synchronously as they end, so `info.lines` is that record's last line.
-    const tagged = Array.isArray(chunk) ? ({ record: chunk as string[], line: this.info.lines } satisfies NumberedRecord) : chunk;
-    return super.push(tagged, encoding);
+    const record = chunk as string[];
+    const lines = this.info.lines;
+    // Only a record that spans lines (or follows blank lines) can hold a quoted line break.
+    if (lines - this.lastLine > 1) for (const cell of record) this.doubleCounted += cell.split('\r\n').length - 1;
+    this.lastLine = lines;
+    return super.push({ record, line: lines - this.doubleCounted } satisfies NumberedRecord, encoding);
   }
 }
 
@@ -114,21 +137,24 @@ interface LabelState {
   allInteger: boolean;
 }
 
-/**
- * Reads a CSV dataset from a stream or a string (see the module comment). `file` names the source
- * in error messages.
- */
-export async function readCsv(
-  source: Readable | string,
-  options: CsvOptions & { readonly file?: string } = {},
-): Promise<Dataset> {
-  const file = options.file;
-  const where = (line: number, column: number): { file?: string; line: number; column: number } =>
-    file === undefined ? { line, column } : { file, line, column };
-  const dtype = options.dtype ?? 'float64';
-  const forced = options.task;
-  const maxClasses = Math.min(options.maxClasses ?? DEFAULT_MAX_CLASSES, MAX_CSV_CLASSES);
+type Where = { file?: string; line: number; column: number };
 
+/** `{ file, line, column }` for a DataError, without `file` when the source has no name. */
+function locator(file: string | undefined): (line: number, column: number) => Where {
+  return (line, column) => (file === undefined ? { line, column } : { file, line, column });
+}
+
+/**
+ * Parses `source` with the module's rules and hands each record to `onRecord` as it ends (header
+ * first). Turns csv-parse's and the file system's errors into DataErrors; whatever `onRecord`
+ * throws stops the read (the rest of the file is not read) and is rethrown as is.
+ */
+async function parseCsv(
+  source: Readable | string,
+  options: { readonly delimiter?: string | undefined; readonly file?: string | undefined },
+  onRecord: (record: string[], line: number) => void,
+): Promise<void> {
+  const file = options.file;
   const input = typeof source === 'string' ? Readable.from([source]) : source;
   const parser = new NumberingParser({
     bom: true,
@@ -139,8 +165,56 @@ export async function readCsv(
   });
   input.on('error', (error) => parser.destroy(error));
   input.pipe(parser);
+  try {
+    for await (const item of parser as AsyncIterable<NumberedRecord>) onRecord(item.record, item.line);
+  } catch (error) {
+    input.destroy(); // stop reading the rest of the file
+    if (error instanceof CsvError) {
+      const column = (error as CsvError & { column?: unknown }).column;
+      const line = (error as CsvError & { lines?: unknown }).lines;
+      throw new DataError(`malformed CSV: ${error.message}`, {
+        ...(file === undefined ? {} : { file }),
+        ...(typeof line === 'number' ? { line: line - parser.doubleCounted } : {}),
+        ...(typeof column === 'number' ? { column: column + 1 } : {}),
+      });
+    }
+    if (error instanceof Error && !(error instanceof DataError) && (error as NodeJS.ErrnoException).syscall !== undefined) {
+      throw new DataError(`cannot read the file: ${error.message}`, file === undefined ? {} : { file });
+    }
+    throw error;
+  }
+}
 
-  let header: string[] | undefined;
+/** The DataError for a data row whose field count differs from the header's. */
+function raggedRow(fields: number, headerFields: number, line: number, where: (line: number, column: number) => Where): DataError {
+  const column = fields < headerFields ? fields + 1 : headerFields + 1;
+  return new DataError(`this row has ${fields} fields but the header has ${headerFields} (a ragged row)`, where(line, column));
+}
+
+/** The DataErrors for a file without a header, or without data rows. */
+function emptyFile(where: (line: number, column: number) => Where): DataError {
+  return new DataError('the file is empty; expected a header row, then data rows', where(1, 1));
+}
+function noDataRows(headerLine: number, where: (line: number, column: number) => Where): DataError {
+  return new DataError('the file has a header but no data rows', where(headerLine + 1, 1));
+}
+
+/**
+ * Reads a CSV dataset from a stream or a string (see the module comment). `file` names the source
+ * in error messages.
+ */
+export async function readCsv(
+  source: Readable | string,
+  options: CsvOptions & { readonly file?: string } = {},
+): Promise<Dataset> {
+  const file = options.file;
+  const where = locator(file);
+  const dtype = options.dtype ?? 'float64';
+  const forced = options.task;
+  const maxClasses = Math.min(options.maxClasses ?? DEFAULT_MAX_CLASSES, MAX_CSV_CLASSES);
+
+  // (Assigned by the record callback; `as` keeps the compiler from narrowing it to `undefined`.)
+  let header = undefined as string[] | undefined;
   let headerLine = 1;
   let labelColumn = -1;
   let featureCount = 0;
@@ -155,58 +229,33 @@ export async function readCsv(
     allInteger: true,
   };
 
-  try {
-    for await (const item of parser as AsyncIterable<NumberedRecord>) {
-      const { record, line } = item;
-      if (header === undefined) {
-        header = record;
-        headerLine = line;
-        labelColumn = resolveLabelColumn(header, options.label, where(line, 1));
-        featureCount = header.length - 1;
-        if (featureCount < 1) {
-          throw new DataError('the header names only the label column; at least one feature column is needed', where(line, 1));
-        }
-        continue;
+  await parseCsv(source, options, (record, line) => {
+    if (header === undefined) {
+      header = record;
+      headerLine = line;
+      labelColumn = resolveLabelColumn(header, options.label, where(line, 1));
+      featureCount = header.length - 1;
+      if (featureCount < 1) {
+        throw new DataError('the header names only the label column; at least one feature column is needed', where(line, 1));
       }
-      if (record.length !== header.length) {
-        const column = record.length < header.length ? record.length + 1 : header.length + 1;
-        throw new DataError(
-          `this row has ${record.length} fields but the header has ${header.length} (a ragged row)`,
-          where(line, column),
-        );
-      }
-      for (let c = 0; c < record.length; c++) {
-        if (c === labelColumn) continue;
-        const cell = record[c] ?? '';
-        const value = Number(cell);
-        const problem = cellProblem(cell, value);
-        if (problem !== undefined) throw new DataError(`feature ${columnName(header, c)} ${problem}`, where(line, c + 1));
-        features.push(value);
-      }
-      readLabel(labels, record[labelColumn] ?? '', forced, (message) => new DataError(message, where(line, labelColumn + 1)));
-      rows++;
-      lastLine = line;
+      return;
     }
-  } catch (error) {
-    input.destroy(); // stop reading the rest of the file
-    if (error instanceof DataError) throw error;
-    if (error instanceof CsvError) {
-      const column = (error as CsvError & { column?: unknown }).column;
-      const line = (error as CsvError & { lines?: unknown }).lines;
-      throw new DataError(`malformed CSV: ${error.message}`, {
-        ...(file === undefined ? {} : { file }),
-        ...(typeof line === 'number' ? { line } : {}),
-        ...(typeof column === 'number' ? { column: column + 1 } : {}),
-      });
+    if (record.length !== header.length) throw raggedRow(record.length, header.length, line, where);
+    for (let c = 0; c < record.length; c++) {
+      if (c === labelColumn) continue;
+      const cell = record[c] ?? '';
+      const value = Number(cell);
+      const problem = cellProblem(cell, value);
+      if (problem !== undefined) throw new DataError(`feature ${columnName(header, c)} ${problem}`, where(line, c + 1));
+      features.push(value);
     }
-    if (error instanceof Error && (error as NodeJS.ErrnoException).syscall !== undefined) {
-      throw new DataError(`cannot read the file: ${error.message}`, file === undefined ? {} : { file });
-    }
-    throw error;
-  }
+    readLabel(labels, record[labelColumn] ?? '', forced, (message) => new DataError(message, where(line, labelColumn + 1)));
+    rows++;
+    lastLine = line;
+  });
 
-  if (header === undefined) throw new DataError('the file is empty; expected a header row, then data rows', where(1, 1));
-  if (rows === 0) throw new DataError('the file has a header but no data rows', where(headerLine + 1, 1));
+  if (header === undefined) throw emptyFile(where);
+  if (rows === 0) throw noDataRows(headerLine, where);
 
   const featureNames = header.filter((_, c) => c !== labelColumn);
   const name = options.name ?? (file === undefined ? 'csv' : basename(file, extname(file)));
@@ -326,4 +375,123 @@ function classify(
 /** Reads a CSV file as a dataset, streaming (see {@link readCsv}). */
 export async function loadCsv(file: string, options: CsvOptions = {}): Promise<Dataset> {
   return readCsv(createReadStream(file), { ...options, file });
+}
+
+/** One data row as text, and the line it ends on (1-based). */
+export interface CsvRecord {
+  readonly line: number;
+  readonly cells: readonly string[];
+}
+
+export interface CsvFeatureOptions {
+  /**
+   * The feature columns, in the order the features go into `x`: header names, or a function of the
+   * header returning 0-based column indices (it may throw to refuse the header). Default: every
+   * column.
+   */
+  readonly features?: readonly string[] | ((header: readonly string[]) => readonly number[]);
+  /** Field delimiter (default `,`). */
+  readonly delimiter?: string;
+  readonly dtype?: DType;
+  /** Names the source in error messages. */
+  readonly file?: string;
+}
+
+/** The features of a CSV file, and the whole file as text (to pass other columns through). */
+export interface CsvFeatures {
+  readonly header: readonly string[];
+  /** 0-based column of each feature, in the order of `x`'s columns. */
+  readonly columns: readonly number[];
+  readonly featureNames: readonly string[];
+  /** rows × features, in the file's row order. */
+  readonly x: Matrix;
+  /** Every data row, all of its cells as text (as trimmed and unquoted by the reader). */
+  readonly records: readonly CsvRecord[];
+}
+
+function resolveFeatureColumns(header: readonly string[], features: CsvFeatureOptions['features'], at: Where): number[] {
+  if (features === undefined) return header.map((_, i) => i);
+  if (typeof features === 'function') {
+    const columns = [...features(header)];
+    for (const c of columns) {
+      if (!Number.isInteger(c) || c < 0 || c >= header.length) {
+        throw new RangeError(`features: column ${c} is not a 0-based index into the header's ${header.length} columns`);
+      }
+    }
+    return columns;
+  }
+  const listed = header.map((h, i) => `${i}: ${h === '' ? '(unnamed)' : h}`).join(', ');
+  const missing = features.filter((name) => !header.includes(name));
+  if (missing.length > 0) {
+    const names = missing.map((m) => JSON.stringify(m)).join(', ');
+    throw new DataError(`no feature column${missing.length === 1 ? '' : 's'} named ${names} in the header (${listed})`, at);
+  }
+  return features.map((name) => header.indexOf(name));
+}
+
+/**
+ * Reads the features of a CSV file from a stream or a string, with the same rules and messages as
+ * {@link readCsv} but no label: the feature columns must hold numbers, every other column may hold
+ * anything and is kept, as text, in `records`. Meant for the points a model predicts; it keeps
+ * every row's text, so for training data use {@link readCsv}.
+ */
+export async function readCsvFeatures(source: Readable | string, options: CsvFeatureOptions = {}): Promise<CsvFeatures> {
+  const where = locator(options.file);
+  const dtype = options.dtype ?? 'float64';
+  // (Assigned by the record callback; `as` keeps the compiler from narrowing them to their initial values.)
+  let header = undefined as string[] | undefined;
+  let columns = [] as number[];
+  let headerLine = 1;
+  const records: CsvRecord[] = [];
+  const features = new GrowingArray<FloatArray>(arrayFor(dtype, 0), (n) => arrayFor(dtype, n));
+
+  await parseCsv(source, options, (record, line) => {
+    if (header === undefined) {
+      header = record;
+      headerLine = line;
+      columns = resolveFeatureColumns(header, options.features, where(line, 1));
+      return;
+    }
+    if (record.length !== header.length) throw raggedRow(record.length, header.length, line, where);
+    for (const c of columns) {
+      const cell = record[c] ?? '';
+      const value = Number(cell);
+      const problem = cellProblem(cell, value);
+      if (problem !== undefined) throw new DataError(`feature ${columnName(header, c)} ${problem}`, where(line, c + 1));
+      features.push(value);
+    }
+    records.push({ line, cells: record });
+  });
+
+  if (header === undefined) throw emptyFile(where);
+  if (records.length === 0) throw noDataRows(headerLine, where);
+  const names = header;
+  return {
+    header: names,
+    columns,
+    featureNames: columns.map((c) => names[c] ?? ''),
+    x: { rows: records.length, cols: columns.length, data: features.finish() },
+    records,
+  };
+}
+
+/** Reads the features of a CSV file, streaming (see {@link readCsvFeatures}). */
+export async function loadCsvFeatures(file: string, options: Omit<CsvFeatureOptions, 'file'> = {}): Promise<CsvFeatures> {
+  return readCsvFeatures(createReadStream(file), { ...options, file });
+}
+
+/**
+ * One CSV line (no line break) that the readers here read back as exactly `fields`: a field is
+ * quoted when it holds the delimiter, a quote, a line break, or whitespace at either end (which
+ * would otherwise be trimmed); quotes inside are doubled. Fields are written as given, so a
+ * spreadsheet may still read a field such as `=1+1` as a formula.
+ */
+export function formatCsvRow(fields: readonly string[], delimiter = ','): string {
+  // A lone empty field is quoted too: unquoted, it would be a blank line, which readers skip.
+  if (fields.length === 1 && fields[0] === '') return '""';
+  return fields
+    .map((field) =>
+      field.includes(delimiter) || /["\r\n]/.test(field) || field.trim() !== field ? `"${field.replace(/"/g, '""')}"` : field,
+    )
+    .join(delimiter);
 }

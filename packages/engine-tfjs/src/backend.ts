@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError } from '@twinprop/core';
+import { ACTIVATIONS, BackendUnavailableError, LOSSES } from '@twinprop/core';
 import { NATIVE_INSTALL_HELP, TFJS_BACKENDS, type TfjsBackend, type TfjsBackendRequest } from './names.js';
 import { requireWithUtilShim } from './node-util-shim.js';
+import { ACTIVATION_OPS, DENSE_GRADIENT_KERNELS, LOSS_OPS } from './ops.js';
 
 export { NATIVE_INSTALL_HELP, TFJS_BACKENDS, type TfjsBackend, type TfjsBackendRequest };
 
@@ -136,10 +137,17 @@ async function loadNative(): Promise<string> {
   );
 }
 
-/** Kernels whose gradients the engine's models need (dense layers, activations, the three losses). */
-const NEEDED_GRADIENTS = [
-  tf.Reshape, tf.Add, tf.Sub, tf.Multiply, tf.Neg, tf.Abs, tf.Exp, tf.Log1p,
-  tf.Relu, tf.LeakyRelu, tf.Sigmoid, tf.Tanh, tf.Step, tf.Mean, tf.SquaredDifference,
+/**
+ * Kernels whose registered gradients the engine's models need, derived from ops.ts: the taped
+ * dense layer's, every activation's and every loss's. The regularization adds none — its gradient
+ * is computed explicitly, outside the tape.
+ */
+export const NEEDED_GRADIENTS: readonly string[] = [
+  ...new Set([
+    ...DENSE_GRADIENT_KERNELS,
+    ...ACTIVATIONS.flatMap((activation) => ACTIVATION_OPS[activation].gradientKernels),
+    ...LOSSES.flatMap((loss) => LOSS_OPS[loss].gradientKernels),
+  ]),
 ];
 
 let gradients: Promise<void> | undefined;

@@ -1,11 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { parameterName, type FloatArray, type Matrix, type Tensor, type Weights } from '@twinprop/core';
-
-/**
+/*
  * The boundary between core types and tfjs tensors. Everything that enters the engine is rounded
  * to float32 here; everything that leaves is a fresh Float32Array the caller owns.
  */
+import * as tf from '@tensorflow/tfjs-core';
+import { parameterName, type FloatArray, type Matrix, type Tensor, type Weights } from '@twinprop/core';
 
+/** `data` as a Float32Array: itself if it is one, else a rounded copy. */
 export function toFloat32(data: FloatArray): Float32Array {
   return data instanceof Float32Array ? data : Float32Array.from(data);
 }

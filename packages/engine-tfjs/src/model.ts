@@ -23,7 +23,7 @@ import {
 import { activateBackend } from './backend.js';
 import { ENGINE_NAME, type TfjsBackend } from './names.js';
 import { matrixToTensor, readFloat32, tensorsToWeights, weightsToTensors } from './convert.js';
-import { activate, dataLoss, regularizationGradient, regularizationPenalty, regularizationRates } from './losses.js';
+import { activate, dataLoss, regularizationGradient, regularizationPenalty, regularizationRates } from './ops.js';
 import { TfjsOptimizer } from './optimizers.js';
 
 /**

@@ -9,27 +9,14 @@ import {
 } from '@twinprop/core';
 import { tensorsToWeights, weightsToTensors } from './convert.js';
 
-/**
- * sgd, momentum and adam, written with tf ops on slot variables this class owns — not with
- * `tf.train.*`. The update rules are exactly those of `tf.train.sgd/momentum/adam` (and of core's
- * optimizer.ts); owning them buys two things:
- * - `getState`/`setState` in core's {@link OptimizerState} form (`step` plus named slots), so a
- *   restored model continues bit-identically.
- * - Adam's β₁ᵗ and β₂ᵗ are, as in `tf.train.adam`, float32 running products (`accBeta1`,
- *   `accBeta2`: start at fround(β), multiplied by fround(β) after every step, each product rounded
- *   to float32), and `1 − βᵗ` is rounded to float32 too — the same rounding as the reference
- *   engine's float32 Adam. They are recomputed from the step count when a state is restored, so
- *   the step count alone restores them exactly.
- *
- * `apply` must run inside the caller's `tf.tidy`: every temporary it creates is freed there;
- * only the slot variables and the parameters (via `assign`) keep data.
- */
+/** β → the latest βᵗ computed, and its t. */
+const betaPowers = new Map<number, { t: number; value: number }>();
+
 /**
  * βᵗ as `tf.train.adam` holds it: a float32 variable that starts at β and is multiplied by β after
  * each step, every product rounded to float32. Memoized per β for the latest t (the usual call is
  * t = previous t + 1, which costs one multiplication).
  */
-const betaPowers = new Map<number, { t: number; value: number }>();
 export function accumulatedBeta(beta: number, t: number): number {
   const b = Math.fround(beta);
   let cached = betaPowers.get(beta);
@@ -43,6 +30,21 @@ export function accumulatedBeta(beta: number, t: number): number {
   return value;
 }
 
+/**
+ * sgd, momentum and adam, written with tf ops on slot variables this class owns — not with
+ * `tf.train.*`. The update rules are exactly those of `tf.train.sgd/momentum/adam` (and of core's
+ * optimizer.ts); owning them buys two things:
+ * - `getState`/`setState` in core's {@link OptimizerState} form (`step` plus named slots), so a
+ *   restored model continues bit-identically.
+ * - Adam's β₁ᵗ and β₂ᵗ are, as in `tf.train.adam` (its `accBeta1`, `accBeta2`), float32 running
+ *   products ({@link accumulatedBeta}: start at fround(β), multiplied by fround(β) after every
+ *   step, each product rounded to float32), and `1 − βᵗ` is rounded to float32 too — the same
+ *   rounding as the reference engine's float32 Adam. They are computed from the step count, so
+ *   the step count alone restores them exactly.
+ *
+ * `apply` must run inside the caller's `tf.tidy`: every temporary it creates is freed there;
+ * only the slot variables and the parameters (via `assign`) keep data.
+ */
 export class TfjsOptimizer {
   readonly config: OptimizerConfig;
   /** Updates applied so far (t − 1 before the next update). */
@@ -70,41 +72,46 @@ export class TfjsOptimizer {
 
   /** One update `θ ← θ − η·(…)` of every parameter from its gradient `dLossDParam` (same order). */
   apply(params: readonly tf.Variable[], dLossDParams: readonly tf.Tensor[]): void {
-    const config = this.config;
     const t = this.step + 1;
     params.forEach((param, i) => {
-      const g = dLossDParams[i];
-      if (g === undefined) throw new Error(`no gradient for parameter ${i}`);
-      switch (config.kind) {
-        case 'sgd':
-          // θ ← θ − η·g
-          param.assign(tf.sub(param, tf.mul(g, config.learningRate)));
-          return;
-        case 'momentum': {
-          // a ← μ·a + g;  θ ← θ − η·a, or with Nesterov θ ← θ − η·(g + μ·a)
-          const accumulation = this.slot('accumulation', i);
-          const newAccumulation = tf.add(tf.mul(accumulation, config.momentum), g);
-          accumulation.assign(newAccumulation);
-          const direction = config.nesterov ? tf.add(g, tf.mul(newAccumulation, config.momentum)) : newAccumulation;
-          param.assign(tf.sub(param, tf.mul(direction, config.learningRate)));
-          return;
-        }
-        case 'adam': {
-          // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
-          const firstMoment = this.slot('firstMoment', i);
-          const secondMoment = this.slot('secondMoment', i);
-          const m = tf.add(tf.mul(firstMoment, config.beta1), tf.mul(g, 1 - config.beta1));
-          const v = tf.add(tf.mul(secondMoment, config.beta2), tf.mul(tf.square(g), 1 - config.beta2));
-          firstMoment.assign(m);
-          secondMoment.assign(v);
-          const mHat = tf.div(m, Math.fround(1 - accumulatedBeta(config.beta1, t)));
-          const vHat = tf.div(v, Math.fround(1 - accumulatedBeta(config.beta2, t)));
-          param.assign(tf.sub(param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), config.epsilon)), config.learningRate)));
-          return;
-        }
-      }
+      const dLossDParam = dLossDParams[i];
+      if (dLossDParam === undefined) throw new Error(`no gradient for parameter ${i}`);
+      param.assign(this.updated(param, dLossDParam, i, t));
     });
     this.step = t;
+  }
+
+  /**
+   * The new value of parameter `i` (θ) from its gradient g = ∂loss/∂θ at step t, updating its slots. Returns a
+   * tensor for every optimizer kind, so a kind added to core without a case here does not compile.
+   */
+  private updated(param: tf.Variable, g: tf.Tensor, i: number, t: number): tf.Tensor {
+    const config = this.config;
+    switch (config.kind) {
+      case 'sgd':
+        // θ ← θ − η·g
+        return tf.sub(param, tf.mul(g, config.learningRate));
+      case 'momentum': {
+        // a ← μ·a + g;  θ ← θ − η·a, or with Nesterov θ ← θ − η·(g + μ·a)
+        const accumulation = this.slot('accumulation', i);
+        const newAccumulation = tf.add(tf.mul(accumulation, config.momentum), g);
+        accumulation.assign(newAccumulation);
+        const direction = config.nesterov ? tf.add(g, tf.mul(newAccumulation, config.momentum)) : newAccumulation;
+        return tf.sub(param, tf.mul(direction, config.learningRate));
+      }
+      case 'adam': {
+        // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
+        const firstMoment = this.slot('firstMoment', i);
+        const secondMoment = this.slot('secondMoment', i);
+        const m = tf.add(tf.mul(firstMoment, config.beta1), tf.mul(g, 1 - config.beta1));
+        const v = tf.add(tf.mul(secondMoment, config.beta2), tf.mul(tf.square(g), 1 - config.beta2));
+        firstMoment.assign(m);
+        secondMoment.assign(v);
+        const mHat = tf.div(m, Math.fround(1 - accumulatedBeta(config.beta1, t)));
+        const vHat = tf.div(v, Math.fround(1 - accumulatedBeta(config.beta2, t)));
+        return tf.sub(param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), config.epsilon)), config.learningRate));
+      }
+    }
   }
 
   getState(): OptimizerState {

@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { LEAKY_RELU_ALPHA, type Activation, type LossName, type Regularization } from '@twinprop/core';
+
+/**
+ * The tfjs engine's one table of what it computes: an op per core activation and per core loss,
+ * each with the tfjs kernels it leaves on a gradient tape. The records are mapped types over
+ * core's unions (`@twinprop/core` activations.ts, loss.ts), so a new activation or loss does not
+ * compile until its op is written here; everything else in this package derives from them — the
+ * model's forward pass and loss, and the gradients `backend.ts` checks are registered.
+ *
+ * `gradientKernels` lists the kernels `op` records on the tape whose gradient `tf.variableGrads`
+ * looks up in tfjs's registry (ops with a custom gradient, such as `tf.losses.softmaxCrossEntropy`,
+ * carry their own and are not listed). ops.test.ts checks each list against the tape.
+ */
+
+/** One activation σ as tf ops. */
+export interface ActivationOp {
+  /** H = σ(Z) for pre-activations Z [rows, units]; element-wise, except softmax (over each row). */
+  readonly op: (z: tf.Tensor2D) => tf.Tensor2D;
+  /** The kernels `op` records on a gradient tape. */
+  readonly gradientKernels: readonly string[];
+}
+
+/**
+ * σ for every activation in core's table. `tf.step(z, 0)` is `z > 0 ? 1 : 0`; `tf.leakyRelu` uses
+ * {@link LEAKY_RELU_ALPHA}, the same α as the reference engine. A model never differentiates a
+ * step layer (core marks `step` untrainable), but the record still says what `tf.step` records.
+ */
+export const ACTIVATION_OPS: { readonly [A in Activation]: ActivationOp } = {
+  step: { op: (z) => tf.step(z, 0), gradientKernels: [tf.Step] },
+  linear: { op: (z) => z, gradientKernels: [] },
+  sigmoid: { op: (z) => tf.sigmoid(z), gradientKernels: [tf.Sigmoid] },
+  tanh: { op: (z) => tf.tanh(z), gradientKernels: [tf.Tanh] },
+  relu: { op: (z) => tf.relu(z), gradientKernels: [tf.Relu] },
+  leakyRelu: { op: (z) => tf.leakyRelu(z, LEAKY_RELU_ALPHA), gradientKernels: [tf.LeakyRelu] },
+  softmax: { op: (z) => tf.softmax(z), gradientKernels: [tf.Softmax] },
+};
+
+/** One loss as tf ops. */
+export interface LossOp {
+  /**
+   * The mean data loss of a batch (a scalar) from the output layer's logits `z` ([rows, units]) and
+   * the targets `y` (same shape); `output` is the output layer's activation.
+   */
+  readonly op: (logits: tf.Tensor2D, y: tf.Tensor2D, output: Activation) => tf.Scalar;
+  /**
+   * The kernels `op` records on a gradient tape itself; a loss that applies the output activation
+   * (`meanSquaredError`) also records that activation's {@link ActivationOp.gradientKernels}.
+   */
+  readonly gradientKernels: readonly string[];
+}
+
+/**
+ * Every loss of core's loss.ts, from the logits. All three use `tf.losses.*` with
+ * `Reduction.MEAN` and no weights, which is `tf.mean` of the per-element (BCE, MSE) or per-row
+ * (softmax CE) losses.
+ */
+export const LOSS_OPS: { readonly [L in LossName]: LossOp } = {
+  /**
+   * `tf.losses.sigmoidCrossEntropy` = `relu(z) − z·y + log1p(e^{−|z|})`, averaged over rows × units
+   * — core's stable form, built from plain ops. Its autograd gradient is `σ(z) − y` (also at z = 0).
+   */
+  binaryCrossEntropy: {
+    op: (logits, y) => tf.losses.sigmoidCrossEntropy<tf.Tensor2D, tf.Scalar>(y, logits, undefined, 0, tf.Reduction.MEAN),
+    gradientKernels: [tf.Relu, tf.Multiply, tf.Sub, tf.Abs, tf.Neg, tf.Exp, tf.Log1p, tf.Add, tf.Mean],
+  },
+  /**
+   * `tf.losses.softmaxCrossEntropy` = `−Σ_k y_k (z_k − logsumexp z)` (max subtracted inside
+   * logsumexp), averaged over rows. The per-row loss is one op with a custom gradient,
+   * `softmax(z) − y`; only the mean is differentiated through the registry.
+   */
+  softmaxCrossEntropy: {
+    op: (logits, y) => tf.losses.softmaxCrossEntropy<tf.Tensor2D, tf.Scalar>(y, logits, undefined, 0, tf.Reduction.MEAN),
+    gradientKernels: [tf.Mean],
+  },
+  /** `tf.losses.meanSquaredError` on `σ(z)`, averaged over rows × units. */
+  meanSquaredError: {
+    op: (logits, y, output) => tf.losses.meanSquaredError<tf.Tensor2D, tf.Scalar>(y, activate(output, logits), undefined, tf.Reduction.MEAN),
+    gradientKernels: [tf.SquaredDifference, tf.Mean],
+  },
+};
+
+/**
+ * The kernels the taped dense layer records: model.ts computes `z = H·W + b` as
+ * `tf.add(tf.matMul(H, W), b)` under the tape (and as a fused matMul only without one).
+ */
+export const DENSE_GRADIENT_KERNELS: readonly string[] = [tf.BatchMatMul, tf.Add];
+
+/** σ(z) from {@link ACTIVATION_OPS}. */
+export function activate(activation: Activation, z: tf.Tensor2D): tf.Tensor2D {
+  return ACTIVATION_OPS[activation].op(z);
+}
+
+/** Mean data loss of a batch from {@link LOSS_OPS}: logits `z` and targets `y`, both [rows, units]. */
+export function dataLoss(loss: LossName, outputActivation: Activation, logits: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+  return LOSS_OPS[loss].op(logits, y, outputActivation);
+}
+
+/** λ₁ and λ₂ with absent meaning 0. */
+export function regularizationRates(regularization: Regularization | undefined): { l1: number; l2: number } {
+  return { l1: regularization?.l1 ?? 0, l2: regularization?.l2 ?? 0 };
+}
+
+/**
+ * The regularization term `λ₁ Σ|w| + λ₂ · ½ Σ w²` over all kernels (never biases), or undefined
+ * when both rates are 0.
+ *
+ * It is added to the loss and its gradient (below) to the kernels' gradients explicitly rather than
+ * differentiated by `tf.variableGrads` — so it needs no registered gradients: tfjs's gradient of
+ * `abs` at 0 is −1, while core defines `∂/∂w λ₁|w| = λ₁·sign(w)`, which is 0 at w = 0.
+ */
+export function regularizationPenalty(kernels: readonly tf.Tensor[], rates: { l1: number; l2: number }): tf.Scalar | undefined {
+  if (rates.l1 === 0 && rates.l2 === 0) return undefined;
+  let total: tf.Scalar = tf.scalar(0);
+  for (const kernel of kernels) {
+    if (rates.l1 !== 0) total = tf.add(total, tf.mul(tf.sum(tf.abs(kernel)), rates.l1));
+    if (rates.l2 !== 0) total = tf.add(total, tf.mul(tf.sum(tf.square(kernel)), rates.l2 * 0.5));
+  }
+  return total;
+}
+
+/** `∂/∂W (λ₁ Σ|w| + λ₂·½ Σw²) = λ₁·sign(W) + λ₂·W`, or undefined when both rates are 0. */
+export function regularizationGradient(kernel: tf.Tensor, rates: { l1: number; l2: number }): tf.Tensor | undefined {
+  if (rates.l1 === 0 && rates.l2 === 0) return undefined;
+  if (rates.l2 === 0) return tf.mul(tf.sign(kernel), rates.l1);
+  if (rates.l1 === 0) return tf.mul(kernel, rates.l2);
+  return tf.add(tf.mul(tf.sign(kernel), rates.l1), tf.mul(kernel, rates.l2));
+}

@@ -1,27 +1,16 @@
 /**
- * A tiny float64 MLP written only from core's formulas, for tests: forward pass, loss (mean over
- * the batch, plus L1/L2 on kernels) and gradients by central finite differences in float64.
- * Independent of tfjs and of the reference engine on purpose.
+ * A tiny float64 MLP for tests, built only from core's tables: each layer's σ is
+ * `ACTIVATION_DEFINITIONS[a].value`, the data loss is core's `batchLoss` (LOSS_DEFINITIONS), and the
+ * regularization is core's `λ₁ Σ|w| + λ₂ · ½ Σ w²` over kernels (loss.ts). Gradients by central
+ * finite differences in float64. Independent of tfjs and of the reference engine on purpose.
  */
-import { LEAKY_RELU_ALPHA, layersOf, type Activation, type Batch, type ModelSpec, type Regularization, type LossName, type Weights } from '@twinprop/core';
+import { ACTIVATION_DEFINITIONS, batchLoss, layersOf, type Activation, type Batch, type ModelSpec, type Regularization, type LossName, type Weights } from '@twinprop/core';
 
-function act(activation: Activation, z: number): number {
-  switch (activation) {
-    case 'step':
-      return z > 0 ? 1 : 0;
-    case 'linear':
-      return z;
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-z));
-    case 'tanh':
-      return Math.tanh(z);
-    case 'relu':
-      return Math.max(0, z);
-    case 'leakyRelu':
-      return z > 0 ? z : LEAKY_RELU_ALPHA * z;
-    case 'softmax':
-      throw new Error('softmax is not element-wise');
-  }
+/** Core's element-wise σ for a hidden layer. */
+function sigma(activation: Activation): (z: number) => number {
+  const value = ACTIVATION_DEFINITIONS[activation].value;
+  if (value === undefined) throw new Error(`${activation} is not element-wise, so it cannot be a hidden layer`);
+  return value;
 }
 
 /** Parameters as plain float64 arrays in core's order: W₀, b₀, W₁, b₁, … */
@@ -48,40 +37,19 @@ export function preActivations(spec: ModelSpec, params: readonly Float64Array[],
       }
     }
     out.push(z);
-    if (l < layers.length - 1) h = z.map((v) => act(layer.activation, v));
+    if (l < layers.length - 1) {
+      const activate = sigma(layer.activation);
+      h = z.map((v) => activate(v));
+    }
     width = units;
   });
   return out;
 }
 
+/** Mean data loss of `batch` (core's `batchLoss`) plus L1/L2 on the kernels, in float64. */
 export function loss64(spec: ModelSpec, loss: LossName, params: readonly Float64Array[], batch: Batch, regularization?: Regularization): number {
   const zs = preActivations(spec, params, batch.x);
-  const z = zs[zs.length - 1]!;
-  const k = spec.output.units;
-  const rows = batch.x.rows;
-  const y = batch.y.data;
-  let total = 0;
-  switch (loss) {
-    case 'binaryCrossEntropy':
-      for (let i = 0; i < z.length; i++) total += Math.max(z[i]!, 0) - z[i]! * y[i]! + Math.log1p(Math.exp(-Math.abs(z[i]!)));
-      total /= z.length;
-      break;
-    case 'softmaxCrossEntropy':
-      for (let r = 0; r < rows; r++) {
-        let max = -Infinity;
-        for (let j = 0; j < k; j++) max = Math.max(max, z[r * k + j]!);
-        let sum = 0;
-        for (let j = 0; j < k; j++) sum += Math.exp(z[r * k + j]! - max);
-        const lse = max + Math.log(sum);
-        for (let j = 0; j < k; j++) total += y[r * k + j]! * (lse - z[r * k + j]!);
-      }
-      total /= rows;
-      break;
-    case 'meanSquaredError':
-      for (let i = 0; i < z.length; i++) total += (act(spec.output.activation, z[i]!) - y[i]!) ** 2;
-      total /= z.length;
-      break;
-  }
+  let total = batchLoss(loss, spec.output.activation, zs[zs.length - 1]!, batch.y.data, batch.x.rows);
   const l1 = regularization?.l1 ?? 0;
   const l2 = regularization?.l2 ?? 0;
   for (let p = 0; p < params.length; p += 2) {
@@ -90,20 +58,24 @@ export function loss64(spec: ModelSpec, loss: LossName, params: readonly Float64
   return total;
 }
 
-/** ∂loss/∂θ by central differences in float64 (h = 1e-6), in core's parameter order, flattened. */
-export function gradient64(spec: ModelSpec, loss: LossName, weights: Weights, batch: Batch, regularization?: Regularization, h = 1e-6): number[] {
+/** ∂loss/∂θ by central differences in float64 (h = 1e-6), as float64 weights shaped like `weights`. */
+export function gradient64(spec: ModelSpec, loss: LossName, weights: Weights, batch: Batch, regularization?: Regularization, h = 1e-6): Weights {
   const params = flatParams(weights);
-  const out: number[] = [];
-  for (const p of params) {
-    for (let i = 0; i < p.length; i++) {
-      const saved = p[i]!;
+  const dLossDParams = params.map((p) =>
+    p.map((saved, i) => {
       p[i] = saved + h;
       const plus = loss64(spec, loss, params, batch, regularization);
       p[i] = saved - h;
       const minus = loss64(spec, loss, params, batch, regularization);
       p[i] = saved;
-      out.push((plus - minus) / (2 * h));
-    }
-  }
-  return out;
+      return (plus - minus) / (2 * h);
+    }),
+  );
+  return {
+    dtype: 'float64',
+    layers: weights.layers.map((layer, l) => ({
+      kernel: { shape: layer.kernel.shape, data: dLossDParams[2 * l]! },
+      bias: { shape: layer.bias.shape, data: dLossDParams[2 * l + 1]! },
+    })),
+  };
 }

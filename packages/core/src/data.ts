@@ -1,6 +1,5 @@
 import type { Batch } from './engine.js';
 import { ShapeError } from './errors.js';
-import type { Rng } from './rng.js';
 import { arrayFor, type DType, type Matrix } from './weights.js';
 
 /** What a dataset asks of a model: a class out of 2, a class out of K, or real values. */
@@ -21,7 +20,7 @@ export interface Dataset extends Batch {
   readonly featureNames?: readonly string[];
 }
 
-/** The rows `indices` of a matrix, as a new matrix. */
+/** The rows `indices` of a matrix, as a new matrix of `dtype` (default: the matrix's own). */
 export function selectRows(m: Matrix, indices: ArrayLike<number>, dtype?: DType): Matrix {
   const out = arrayFor(dtype ?? (m.data instanceof Float32Array ? 'float32' : 'float64'), indices.length * m.cols);
   for (let r = 0; r < indices.length; r++) {
@@ -35,20 +34,4 @@ export function selectRows(m: Matrix, indices: ArrayLike<number>, dtype?: DType)
 /** The rows `indices` of a dataset (features and targets), keeping its metadata. */
 export function subsetDataset<T extends Batch>(data: T, indices: ArrayLike<number>): T {
   return { ...data, x: selectRows(data.x, indices), y: selectRows(data.y, indices) };
-}
-
-/**
- * Splits off a random `testFraction` of the rows (seeded, not stratified; `@twinprop/datasets`
- * offers a stratified split). Returns `{ train, test }`; `test` is undefined when the fraction is 0.
- */
-export function splitDataset<T extends Batch>(data: T, testFraction: number, rng: Rng): { train: T; test: T | undefined } {
-  if (!(testFraction >= 0 && testFraction < 1)) {
-    throw new RangeError(`test fraction must be in [0, 1) (got ${testFraction})`);
-  }
-  const n = data.x.rows;
-  const testCount = Math.round(n * testFraction);
-  if (testCount === 0) return { train: data, test: undefined };
-  if (testCount >= n) throw new ShapeError(`a test fraction of ${testFraction} leaves no training rows out of ${n}`);
-  const order = rng.permutation(n);
-  return { train: subsetDataset(data, order.subarray(testCount)), test: subsetDataset(data, order.subarray(0, testCount)) };
 }

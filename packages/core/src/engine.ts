@@ -40,8 +40,9 @@ export function assertBatchMatchesSpec(spec: ModelSpec, batch: Batch): void {
 }
 
 /**
- * A training set held by an engine. The reference engine keeps references to the arrays; the
- * tfjs engine uploads them to its backend once and slices batches there.
+ * A training set held by an engine. The reference engine keeps the arrays (copied only when their
+ * dtype differs from the model's); the tfjs engine uploads them to its backend once and gathers
+ * each batch's rows there.
  */
 export interface PreparedData {
   readonly rows: number;
@@ -98,7 +99,7 @@ export interface Model {
   dispose(): void;
 }
 
-/** Engine-specific options every engine accepts. */
+/** What identifies an engine — its name, compute backend and dtype — and so every model it creates. */
 export interface EngineInfo {
   /** `reference`, `tfjs`, … */
   readonly name: string;

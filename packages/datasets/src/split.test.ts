@@ -1,4 +1,4 @@
-import { DataError, matrixFromRows, type Dataset } from '@twinprop/core';
+import { classesOf, DataError, matrixFromRows, type Dataset } from '@twinprop/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gateDataset } from './gates.js';
@@ -6,15 +6,12 @@ import { iris } from './iris.js';
 import { circle, plane } from './playground.js';
 import {
   applyStandardization,
-  batches,
   binaryToMulticlass,
   binaryToOneHot,
-  classIndices,
   fitStandardization,
   multiclassToBinary,
   oneHot,
   oneHotToBinary,
-  shuffleDataset,
   standardize,
   stratifiedSplit,
 } from './split.js';
@@ -24,20 +21,9 @@ const rowKey = (d: Dataset, r: number): string =>
 const rowKeys = (d: Dataset): string[] => Array.from({ length: d.x.rows }, (_, r) => rowKey(d, r));
 const countClasses = (d: Dataset): Map<number, number> => {
   const counts = new Map<number, number>();
-  for (const k of classIndices(d.y)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (const k of classesOf(d.y)) counts.set(k, (counts.get(k) ?? 0) + 1);
   return counts;
 };
-
-describe('shuffleDataset', () => {
-  it('permutes rows with features and targets together; seeded', () => {
-    const d = circle({ points: 60, seed: 1 });
-    const a = shuffleDataset(d, 5);
-    expect(rowKeys(a).sort()).toEqual(rowKeys(d).sort());
-    expect(rowKeys(a)).not.toEqual(rowKeys(d));
-    expect(rowKeys(shuffleDataset(d, 5))).toEqual(rowKeys(a));
-    expect(rowKeys(shuffleDataset(d, 6))).not.toEqual(rowKeys(a));
-  });
-});
 
 describe('stratifiedSplit', () => {
   it('iris 80/20: 40 + 10 of each class, no row lost or repeated', () => {
@@ -148,23 +134,5 @@ describe('one-hot', () => {
     expect(Array.from(oneHot([2, 0], 3).data)).toEqual([0, 0, 1, 1, 0, 0]);
     expect(() => oneHot([3], 3)).toThrow(/class 3/);
     expect(() => binaryToOneHot(matrixFromRows([[0.5]]))).toThrow(/not 0 or 1/);
-  });
-});
-
-describe('batches', () => {
-  it('walks every row once in the given order, the last batch short unless dropped', () => {
-    const d = circle({ points: 10, seed: 1 });
-    const order = Int32Array.from([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
-    const all = [...batches(d, 4, { order })];
-    expect(all.map((b) => b.x.rows)).toEqual([4, 4, 2]);
-    expect(all.map((b) => [b.start, b.end, b.index])).toEqual([
-      [0, 4, 0],
-      [4, 8, 1],
-      [8, 10, 2],
-    ]);
-    expect(Array.from(all[0]!.x.data.subarray(0, 2))).toEqual(Array.from(d.x.data.subarray(18, 20)));
-    expect(Array.from(all[2]!.y.data)).toEqual([d.y.data[1], d.y.data[0]]);
-    expect([...batches(d, 4, { dropLast: true })].length).toBe(2);
-    expect(() => [...batches(d, 0)]).toThrow(/batch size/);
   });
 });

@@ -3,7 +3,6 @@ import {
   classesOf,
   DataError,
   Rng,
-  selectRows,
   ShapeError,
   subsetDataset,
   type Batch,
@@ -22,19 +21,6 @@ function rngOf(seed: SeedOrRng): Rng {
 
 function dtypeOf(m: Matrix): DType {
   return m.data instanceof Float32Array ? 'float32' : 'float64';
-}
-
-/** The rows of `data` in a seeded random order (Fisher–Yates via core's `Rng.permutation`). */
-export function shuffleDataset<T extends Batch>(data: T, seed: SeedOrRng): T {
-  return subsetDataset(data, rngOf(seed).permutation(data.x.rows));
-}
-
-/**
- * The class index of every row: for one target column, 1 where the value is > 0.5 (0/1 targets);
- * for K columns, the column holding the largest value (one-hot targets).
- */
-export function classIndices(y: Matrix): Int32Array {
-  return classesOf(y);
 }
 
 export interface SplitOptions {
@@ -65,7 +51,7 @@ export function stratifiedSplit<T extends Dataset>(data: T, options: SplitOption
     test = order.slice(0, testCount);
     train = order.slice(testCount);
   } else {
-    const classes = classIndices(data.y);
+    const classes = classesOf(data.y);
     const byClass = new Map<number, number[]>();
     classes.forEach((k, row) => {
       const rows = byClass.get(k);
@@ -187,33 +173,4 @@ export function multiclassToBinary<T extends Dataset>(data: T): T {
     throw new DataError(`${data.name} is not a two-class multiclass dataset (${data.task}, ${data.y.cols} target columns)`);
   }
   return { ...data, task: 'binary', y: oneHotToBinary(data.y) };
-}
-
-export interface BatchOptions {
-  /** Row order to walk (default 0 … n−1); e.g. `rng.permutation(n)`. */
-  readonly order?: ArrayLike<number>;
-  /** Skip a last batch smaller than `batchSize` (default false). */
-  readonly dropLast?: boolean;
-}
-
-/** A batch of rows copied out of a dataset, with the rows' position in the walk. */
-export interface RowBatch extends Batch {
-  readonly index: number;
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Walks `data` in batches of `batchSize` rows (copies), in `order`. */
-export function* batches(data: Batch, batchSize: number, options: BatchOptions = {}): Generator<RowBatch> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ShapeError(`batch size must be a positive integer (got ${batchSize})`);
-  const n = data.x.rows;
-  const order = options.order ?? Int32Array.from({ length: n }, (_, i) => i);
-  if (order.length !== n) throw new ShapeError(`the order lists ${order.length} rows, the data has ${n}`);
-  let index = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    if (end - start < batchSize && options.dropLast === true) return;
-    const rows = Array.prototype.slice.call(order, start, end) as number[];
-    yield { x: selectRows(data.x, rows), y: selectRows(data.y, rows), index: index++, start, end };
-  }
 }

@@ -261,8 +261,9 @@ describe('CSV features only (points to predict): same rules, no label', () => {
     }
   });
 
-  it('a file that does not exist is a DataError naming it', async () => {
-    await expect(loadCsvFeatures(fixture('nope.csv'))).rejects.toThrow(/nope\.csv: cannot read the file/);
+  it('a file that does not exist, or a folder, is a DataError naming it', async () => {
+    await expect(loadCsvFeatures(fixture('nope.csv'))).rejects.toThrow(/nope\.csv: no such file or directory$/);
+    await expect(loadCsv(fixture(''))).rejects.toThrow(/__fixtures__\/?: is a directory, expected a CSV file$/);
   });
 });
 

@@ -179,9 +179,24 @@ async function parseCsv(
       });
     }
     if (error instanceof Error && !(error instanceof DataError) && (error as NodeJS.ErrnoException).syscall !== undefined) {
-      throw new DataError(`cannot read the file: ${error.message}`, file === undefined ? {} : { file });
+      throw new DataError(fileProblem(error as NodeJS.ErrnoException), file === undefined ? {} : { file });
     }
     throw error;
+  }
+}
+
+/** Why a file could not be read, in words (the path is added by the DataError). */
+function fileProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory, expected a CSV file';
+    default:
+      return `cannot read the file: ${error.message}`;
   }
 }
 

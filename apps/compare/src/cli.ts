@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TFJS_BACKENDS, type TfjsBackend } from '@twinprop/engine-tfjs';
-import { isTfjsBackend, type EngineFactories } from './engines.js';
-import { HarnessUsageError, rowName, runComparison } from './harness.js';
-import { formatJson, formatMarkdown, formatTerminal, summaryLine } from './report.js';
-import { SUITE_DEFINITIONS, SUITES, type SuiteName } from './scenarios.js';
+import { Command, CommanderError, Option } from 'commander';
+import type { Engine, EngineRegistry } from '@twinprop/core';
+import { EngineModuleError, engines as sharedEngines, loadEngineModule } from '@twinprop/toolkit';
+import { HarnessUsageError, runComparison } from './harness.js';
+import { formatMarkdown } from './markdown.js';
+import { pairName, planComparison, type PlanOptions } from './plan.js';
+import { formatJson, formatTerminal, summaryLine } from './report.js';
+import { SUITES, type SuiteName } from './scenarios.js';
 
 /** Exit codes: every comparison agreed; at least one mismatch; the command could not run. */
 export const EXIT = { ok: 0, mismatch: 1, usage: 2 } as const;
@@ -13,8 +15,10 @@ export const EXIT = { ok: 0, mismatch: 1, usage: 2 } as const;
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Engines to use instead of the real ones (tests). */
-  readonly engines?: EngineFactories;
+  /** The registry to resolve ids in and to load `--engine-module`s into (default: the toolkit's shared one). */
+  readonly registry?: EngineRegistry;
+  /** Creates the engine of an id instead of the registry (tests plant faults through it). */
+  readonly createEngine?: (id: string) => Promise<Engine>;
 }
 
 const defaultIo: CliIo = {
@@ -22,18 +26,16 @@ const defaultIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-function parseBackends(value: string, previous: TfjsBackend[] = []): TfjsBackend[] {
-  const out = [...previous];
-  for (const name of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    if (!isTfjsBackend(name)) throw new InvalidArgumentError(`unknown tfjs backend ${JSON.stringify(name)}; expected ${TFJS_BACKENDS.join(', ')}`);
-    if (!out.includes(name)) out.push(name);
-  }
-  return out;
+/** `a,b` and repeated flags both add to the list, in order. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 }
 
 interface Options {
   suite: SuiteName;
-  backend?: TfjsBackend[];
+  engines?: string[];
+  engineModule?: string[];
+  backend?: string[];
   filter?: string;
   json?: boolean;
   markdown?: string;
@@ -41,12 +43,34 @@ interface Options {
   list?: boolean;
 }
 
+/** The command that reproduces a report, for its header. */
+function commandLine(options: Options): string {
+  const args = [
+    '--suite',
+    options.suite,
+    ...(options.engineModule ?? []).flatMap((m) => ['--engine-module', m]),
+    ...(options.engines === undefined ? [] : ['--engines', options.engines.join(',')]),
+    ...(options.backend === undefined ? [] : ['--backend', options.backend.join(',')]),
+    ...(options.filter === undefined ? [] : ['--filter', JSON.stringify(options.filter)]),
+    ...(options.keras ? [] : ['--no-keras']),
+    ...(options.markdown === undefined ? [] : ['--markdown', options.markdown]),
+  ];
+  return `pnpm compare ${args.join(' ')}`;
+}
+
 /** Runs the `compare` command line; resolves to the exit code (it never calls process.exit). */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const program = new Command('compare')
-    .description('Prove that the reference engine and the TensorFlow.js engine agree: gradients, trajectories and accuracy.')
+    .description('Prove that engines agree: gradients, trajectories and accuracy of each against a baseline.')
     .addOption(new Option('-s, --suite <name>', 'which scenarios to run').choices(SUITES).default('quick'))
-    .option('-b, --backend <names>', `restrict the tfjs backends (comma-separated or repeated: ${TFJS_BACKENDS.join(', ')})`, parseBackends)
+    .option(
+      '-e, --engines <ids>',
+      'engine ids, comma-separated or repeated: the first is the baseline, each other is compared with it ' +
+        '(e.g. reference/float64,tfjs/wasm,tfjs/cpu). Default: the reference engine in float64 and float32 against each tfjs backend',
+      collect,
+    )
+    .option('--engine-module <specifier>', 'load a third-party engine package (or a .js file) whose providers --engines can then name; repeatable', collect)
+    .option('-b, --backend <names>', 'restrict the tfjs backends of the default matrix (comma-separated or repeated: tensorflow, wasm, cpu); not with --engines', collect)
     .option('-f, --filter <substring>', 'only comparisons whose name contains this (case-insensitive)')
     .option('--json', 'print exactly one JSON object on stdout (progress stays on stderr)')
     .option('--markdown <file>', 'also write a markdown report to <file>')
@@ -64,41 +88,44 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     throw error;
   }
 
-  if (options.list === true) {
-    const suite = SUITE_DEFINITIONS[options.suite];
-    const filter = options.filter?.toLowerCase();
-    const names = suite.scenarios.flatMap((s) =>
-      suite.dtypes.flatMap((d) => (options.backend ?? TFJS_BACKENDS).map((b) => rowName(s, d, b))),
-    );
-    const selected = names.filter((n) => filter === undefined || n.toLowerCase().includes(filter));
-    io.stdout(`${selected.join('\n')}\n`);
-    io.stderr(`${selected.length} comparisons (before checking which backends load)\n`);
-    return EXIT.ok;
-  }
-
+  const registry = io.registry ?? sharedEngines;
   const progress = (line: string): void => io.stderr(`${line}\n`);
+  const plan: PlanOptions = {
+    suite: options.suite,
+    ...(options.engines === undefined ? {} : { engines: options.engines }),
+    ...(options.backend === undefined ? {} : { backends: options.backend }),
+    ...(options.filter === undefined ? {} : { filter: options.filter }),
+    keras: options.keras,
+    onProgress: progress,
+  };
   try {
-    const report = await runComparison({
-      suite: options.suite,
-      ...(options.backend === undefined ? {} : { backends: options.backend }),
-      ...(options.filter === undefined ? {} : { filter: options.filter }),
-      keras: options.keras,
-      onProgress: progress,
-      ...(io.engines === undefined ? {} : { engines: io.engines }),
-    });
+    for (const specifier of options.engineModule ?? []) {
+      const names = await loadEngineModule(specifier, registry);
+      progress(`loaded ${names.length === 0 ? 'no new engine' : names.join(', ')} from ${specifier}`);
+    }
+    if (options.list === true) {
+      const listed = await planComparison(plan, registry, false);
+      const names = listed.scenarios.flatMap((s) => s.pairs.map((p) => pairName(s.scenario, p)));
+      io.stdout(`${names.join('\n')}\n`);
+      io.stderr(`${names.length} comparisons (before checking which engines load)\n`);
+      return EXIT.ok;
+    }
+    const report = await runComparison({ ...plan, registry, ...(io.createEngine === undefined ? {} : { createEngine: io.createEngine }) });
     if (options.markdown !== undefined) {
       const file = path.resolve(options.markdown);
       mkdirSync(path.dirname(file), { recursive: true });
-      const command = `pnpm compare ${['--suite', options.suite, ...(options.backend === undefined ? [] : ['--backend', options.backend.join(',')]), ...(options.filter === undefined ? [] : ['--filter', JSON.stringify(options.filter)]), ...(options.keras ? [] : ['--no-keras']), '--markdown', options.markdown].join(' ')}`;
-      writeFileSync(file, `${formatMarkdown(report, command)}\n`);
+      writeFileSync(file, `${formatMarkdown(report, commandLine(options))}\n`);
       progress(`markdown report written to ${options.markdown}`);
     }
-    if (options.json === true) io.stdout(`${formatJson(report)}\n`);
-    else io.stdout(`${formatTerminal(report)}\n`);
-    if (options.json === true) progress(summaryLine(report));
+    if (options.json === true) {
+      io.stdout(`${formatJson(report)}\n`);
+      progress(summaryLine(report));
+    } else {
+      io.stdout(`${formatTerminal(report)}\n`);
+    }
     return report.failed === 0 ? EXIT.ok : EXIT.mismatch;
   } catch (error) {
-    if (error instanceof HarnessUsageError) {
+    if (error instanceof HarnessUsageError || error instanceof EngineModuleError) {
       io.stderr(`compare: ${error.message}\n`);
       return EXIT.usage;
     }

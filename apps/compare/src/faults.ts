@@ -1,11 +1,11 @@
 import {
   cloneWeights,
   namedParameters,
-  type Activation,
   type Batch,
   type BatchRows,
   type DType,
   type Engine,
+  type EngineRegistry,
   type LossAndGradients,
   type Matrix,
   type Model,
@@ -15,13 +15,14 @@ import {
   type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
-import { ACTIVATION_FUNCTIONS, createReferenceEngine, type ActivationFunction } from '@twinprop/engine-reference';
+import { engines } from '@twinprop/toolkit';
+import { ACTIVATION_FUNCTIONS, ReferenceEngine, type ActivationFunction } from '@twinprop/engine-reference';
 
 /**
  * Planted faults: engines wrapped so that they are wrong in one specific, realistic way. The
- * harness's own tests hand them to `runComparison` and check that exactly the scenarios the fault
- * touches fail, on exactly the check that should catch it — a harness that cannot fail proves
- * nothing.
+ * harness's own tests hand them to `runComparison` (through `createEngine`, see {@link plantFault})
+ * and check that exactly the scenarios the fault touches fail, on exactly the check that should
+ * catch it — a harness that cannot fail proves nothing.
  */
 
 /** A model that forwards everything to `inner`; subclasses override what they break. */
@@ -70,6 +71,21 @@ export class DelegatingModel implements Model {
   dispose(): void {
     this.inner.dispose();
   }
+}
+
+/**
+ * An engine source for `runComparison({ createEngine })`: the registry's engines, with `fault`
+ * applied to those whose id `applies` to. `fault` receives the real engine.
+ */
+export function plantFault(
+  applies: (id: string) => boolean,
+  fault: (engine: Engine, id: string) => Engine | Promise<Engine>,
+  registry: EngineRegistry = engines,
+): (id: string) => Promise<Engine> {
+  return async (id) => {
+    const engine = await registry.create(id);
+    return applies(id) ? fault(engine, id) : engine;
+  };
 }
 
 /** An engine whose models are `wrap(model)` of the real engine's. */
@@ -121,27 +137,11 @@ const TANH_WITH_WRONG_DERIVATIVE: ActivationFunction = {
 
 /**
  * Fault 2 — a wrong activation derivative inside the reference engine's backprop: a reference
- * engine whose tanh layers differentiate as `1 − tanh z`. The reference engine looks up each
- * layer's activation record when a model is created, so the faulty record is swapped in only for
- * the duration of `createModel` (other models, and the real engine, are untouched).
+ * engine whose tanh layers differentiate as `1 − tanh z`, given to it as its activation table
+ * (the shared table, and every other engine, are untouched).
  */
 export function referenceWithWrongTanhDerivative(dtype: DType): Engine {
-  const engine = createReferenceEngine({ dtype });
-  const table = ACTIVATION_FUNCTIONS as Record<Activation, ActivationFunction>;
-  return {
-    name: engine.name,
-    backend: engine.backend,
-    dtype: engine.dtype,
-    createModel: (spec, weights, training) => {
-      const original = table.tanh;
-      table.tanh = TANH_WITH_WRONG_DERIVATIVE;
-      try {
-        return engine.createModel(spec, weights, training);
-      } finally {
-        table.tanh = original;
-      }
-    },
-  };
+  return new ReferenceEngine({ dtype, activations: { tanh: TANH_WITH_WRONG_DERIVATIVE } });
 }
 
 /**

@@ -10,10 +10,12 @@ import {
   type Activation,
   type LossName,
   type OptimizerConfig,
+  type OptimizerKind,
   type Regularization,
   type Tensor as CoreTensor,
   type Weights,
 } from '@twinprop/core';
+import type { Scenario } from './scenario.js';
 import type { ScenarioSetup } from './setup.js';
 import type { TrainingTrace } from './trajectory.js';
 
@@ -70,42 +72,66 @@ export function kerasSetup(): KerasSetup {
   };
 }
 
-/** The Keras activation for a core activation, or `leakyRelu` (a separate LeakyReLU layer in Keras). */
-function kerasActivation(activation: Activation): 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'softmax' | 'leakyRelu' {
-  switch (activation) {
-    case 'linear':
-    case 'sigmoid':
-    case 'tanh':
-    case 'relu':
-    case 'softmax':
-    case 'leakyRelu':
-      return activation;
-    case 'step':
-      throw new UnsupportedFeatureError('keras', 'step activation', 'it has no useful gradient');
-  }
+/** The activations a Keras Dense layer takes by name. */
+type DenseActivation = NonNullable<Parameters<typeof tfl.layers.dense>[0]['activation']>;
+
+/**
+ * A core activation in Keras: a Dense layer with its own activation, or a linear Dense layer
+ * followed by a layer of its own (LeakyReLU).
+ */
+interface KerasActivation {
+  readonly dense: DenseActivation;
+  readonly after?: () => tfl.layers.Layer;
 }
+
+/*
+ * Core's activations, losses and optimizers as Keras spells them. Partial on purpose: a member
+ * core adds compiles without an entry here, and a scenario that uses it runs without the Keras
+ * opinion, the reason ({@link kerasGap}) printed in the report.
+ */
+const KERAS_ACTIVATIONS: Partial<Readonly<Record<Activation, KerasActivation>>> = {
+  linear: { dense: 'linear' },
+  sigmoid: { dense: 'sigmoid' },
+  tanh: { dense: 'tanh' },
+  relu: { dense: 'relu' },
+  softmax: { dense: 'softmax' },
+  leakyRelu: { dense: 'linear', after: () => tfl.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA }) },
+};
+
+/** Why an activation has no Keras form, where there is more to say than "none yet". */
+const KERAS_ACTIVATION_GAPS: Partial<Readonly<Record<Activation, string>>> = {
+  step: 'Keras has no step activation, and step has no useful gradient',
+};
 
 /** Keras's name for a core loss; Keras computes cross-entropies from (clipped) probabilities. */
-function kerasLoss(loss: LossName): string {
-  switch (loss) {
-    case 'binaryCrossEntropy':
-      return 'binaryCrossentropy';
-    case 'softmaxCrossEntropy':
-      return 'categoricalCrossentropy';
-    case 'meanSquaredError':
-      return 'meanSquaredError';
-  }
+const KERAS_LOSSES: Partial<Readonly<Record<LossName, string>>> = {
+  binaryCrossEntropy: 'binaryCrossentropy',
+  softmaxCrossEntropy: 'categoricalCrossentropy',
+  meanSquaredError: 'meanSquaredError',
+};
+
+const KERAS_OPTIMIZERS: { readonly [K in OptimizerKind]?: (config: Extract<OptimizerConfig, { kind: K }>) => tf.Optimizer } = {
+  sgd: (config) => tf.train.sgd(config.learningRate),
+  momentum: (config) => tf.train.momentum(config.learningRate, config.momentum, config.nesterov),
+  adam: (config) => tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon),
+};
+
+function kerasOptimizer(config: OptimizerConfig): tf.Optimizer | undefined {
+  // Each entry takes its own kind's config; indexing by a union kind needs the widening.
+  const build = KERAS_OPTIMIZERS[config.kind] as ((c: OptimizerConfig) => tf.Optimizer) | undefined;
+  return build?.(config);
 }
 
-function kerasOptimizer(config: OptimizerConfig): tf.Optimizer {
-  switch (config.kind) {
-    case 'sgd':
-      return tf.train.sgd(config.learningRate);
-    case 'momentum':
-      return tf.train.momentum(config.learningRate, config.momentum, config.nesterov);
-    case 'adam':
-      return tf.train.adam(config.learningRate, config.beta1, config.beta2, config.epsilon);
+/** Why Keras cannot train this scenario as the engines do, or undefined when it can. */
+export function kerasGap(scenario: Pick<Scenario, 'spec' | 'training'>): string | undefined {
+  for (const layer of layersOf(scenario.spec)) {
+    if (KERAS_ACTIVATIONS[layer.activation] === undefined) {
+      return KERAS_ACTIVATION_GAPS[layer.activation] ?? `no Keras form of the ${layer.activation} activation in keras.ts`;
+    }
   }
+  if (KERAS_LOSSES[scenario.training.loss] === undefined) return `no Keras loss for ${scenario.training.loss} in keras.ts`;
+  if (KERAS_OPTIMIZERS[scenario.training.optimizer.kind] === undefined) return `no tf.train optimizer for ${scenario.training.optimizer.kind} in keras.ts`;
+  return undefined;
 }
 
 /** Core's `λ₁Σ|w| + λ₂·½Σw²` is Keras's `l1l2({ l1: λ₁, l2: λ₂/2 })` (Keras has no ½). */
@@ -129,25 +155,30 @@ interface KerasModel {
 
 function buildKerasModel(setup: ScenarioSetup): KerasModel {
   const { spec, training } = setup.scenario;
+  const gap = kerasGap(setup.scenario);
+  if (gap !== undefined) throw new UnsupportedFeatureError('keras', setup.scenario.name, gap);
+  const loss = KERAS_LOSSES[training.loss];
+  const optimizer = kerasOptimizer(training.optimizer);
+  if (loss === undefined || optimizer === undefined) throw new UnsupportedFeatureError('keras', setup.scenario.name, 'no Keras form');
   const model = tfl.sequential();
   const dense: tfl.layers.Layer[] = [];
   const regularizer = kerasRegularizer(training.regularization);
   layersOf(spec).forEach((layer, i) => {
-    const activation = kerasActivation(layer.activation);
+    const activation = KERAS_ACTIVATIONS[layer.activation];
+    if (activation === undefined) throw new UnsupportedFeatureError('keras', `${layer.activation} activation`, 'no Keras form');
     const d = tfl.layers.dense({
       units: layer.units,
-      activation: activation === 'leakyRelu' ? 'linear' : activation,
+      activation: activation.dense,
       useBias: true,
       ...(i === 0 ? { inputShape: [spec.inputSize] } : {}),
       ...(regularizer === undefined ? {} : { kernelRegularizer: regularizer }),
     });
     model.add(d);
     dense.push(d);
-    if (activation === 'leakyRelu') model.add(tfl.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA }));
+    if (activation.after !== undefined) model.add(activation.after());
   });
   setKerasWeights(dense, setup.initialWeights);
-  const optimizer = kerasOptimizer(training.optimizer);
-  model.compile({ optimizer, loss: kerasLoss(training.loss) });
+  model.compile({ optimizer, loss });
   return { model, dense, optimizer };
 }
 

@@ -1,311 +1,92 @@
-import {
-  describeSpec,
-  mlp,
-  optimizer,
-  type Activation,
-  type LossName,
-  type ModelSpec,
-  type OptimizerConfig,
-  type Regularization,
-  type TrainingConfig,
-} from '@twinprop/core';
-import { DEFAULT_TRAJECTORY_STEPS } from './tolerances.js';
-
-/** Which data a scenario trains on: a built-in dataset of `@twinprop/datasets` and how it is split. */
-export interface DatasetRef {
-  /** Registry name: `xor`, `and`, `circle`, `spiral`, `gauss`, `playground-xor`, `iris`, `mnist`, … */
-  readonly name: string;
-  /** Playground points, or MNIST rows kept. */
-  readonly points?: number;
-  /** Playground noise (percent). */
-  readonly noise?: number;
-  /** Generates Playground points; shuffles Iris and MNIST before the split. */
-  readonly seed?: number;
-  /** Stratified fraction held out for testing; 0 tests on the training set (the gates' truth tables). */
-  readonly testFraction: number;
-  /** Standardize features with the training part's mean and std (Iris). */
-  readonly standardize?: boolean;
-}
-
-/**
- * One model, dataset and training setup that both engines train from identical initial weights
- * (drawn from `seed`) on identical batches in identical order (`epochOrder(rows, seed, epoch)`).
- */
-export interface Scenario {
-  readonly name: string;
-  readonly dataset: DatasetRef;
-  readonly spec: ModelSpec;
-  readonly training: TrainingConfig;
-  readonly batchSize: number;
-  readonly epochs: number;
-  /** Seeds the initial weights and the batch order. */
-  readonly seed: number;
-  /** K: optimizer steps compared in the trajectory check. */
-  readonly trajectorySteps: number;
-  /** Also train with tfjs-layers' own Keras-style loop and optimizers (the third opinion). */
-  readonly keras: boolean;
-}
+import { optimizer, type DType } from '@twinprop/core';
+import { assertUniqueNames, defineScenario, type DatasetRef, type Scenario, type ScenarioShape, type ScenarioSize } from './scenario.js';
+import { sweepScenarios } from './sweep.js';
 
 export const SUITES = ['xor', 'quick', 'full'] as const;
 export type SuiteName = (typeof SUITES)[number];
+
+/** The suites whose scenarios carry their own sizes (the `xor` demo is one scenario of `quick`). */
+export type SizedSuite = Exclude<SuiteName, 'xor'>;
+
+/** A scenario declared once, with the size it runs at in each suite that runs it. */
+export interface ScenarioDeclaration extends ScenarioShape {
+  readonly sizes: { readonly [S in SizedSuite]?: ScenarioSize };
+}
 
 /** What a suite runs: its scenarios, the reference dtypes, and which tfjs backends. */
 export interface Suite {
   readonly name: SuiteName;
   readonly description: string;
   readonly scenarios: readonly Scenario[];
-  readonly dtypes: readonly ('float32' | 'float64')[];
+  /** The dtypes of the reference engine in the default matrix (each against every tfjs backend). */
+  readonly dtypes: readonly DType[];
   /** `best`: only the first available backend (tensorflow, else wasm, else cpu); `all`: every available one. */
   readonly backends: 'best' | 'all';
 }
 
-const LOSS_LABEL: Readonly<Record<LossName, string>> = {
-  binaryCrossEntropy: 'bce',
-  softmaxCrossEntropy: 'softmax-ce',
-  meanSquaredError: 'mse',
-};
+const gate = (name: string): Omit<DatasetRef, 'points'> => ({ name, testFraction: 0 });
+const playground = (name: string, noise: number): Omit<DatasetRef, 'points'> => ({ name, noise, seed: 7, testFraction: 0.25 });
+const IRIS: Omit<DatasetRef, 'points'> = { name: 'iris', seed: 3, testFraction: 0.2, standardize: true };
+const MNIST: Omit<DatasetRef, 'points'> = { name: 'mnist', seed: 5, testFraction: 0.2 };
 
-function optimizerLabel(config: OptimizerConfig): string {
-  switch (config.kind) {
-    case 'sgd':
-      return `sgd(${config.learningRate})`;
-    case 'momentum':
-      return `${config.nesterov ? 'nesterov' : 'momentum'}(${config.learningRate}, μ=${config.momentum})`;
-    case 'adam':
-      return `adam(${config.learningRate})`;
-  }
-}
-
-function regularizationLabel(regularization: Regularization | undefined): string {
-  if (regularization === undefined) return '';
-  const parts: string[] = [];
-  if (regularization.l1 !== undefined && regularization.l1 > 0) parts.push(`L1=${regularization.l1}`);
-  if (regularization.l2 !== undefined && regularization.l2 > 0) parts.push(`L2=${regularization.l2}`);
-  return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
-}
-
-function datasetLabel(dataset: DatasetRef): string {
-  return dataset.name === 'mnist' && dataset.points !== undefined ? `mnist[${dataset.points}]` : dataset.name;
-}
-
-interface ScenarioInput {
-  readonly dataset: DatasetRef;
-  readonly inputs: number;
-  readonly hidden: ReadonlyArray<readonly [number, Activation]>;
-  readonly output: readonly [number, Activation];
-  readonly loss: LossName;
-  readonly optimizer: OptimizerConfig;
-  readonly regularization?: Regularization;
-  readonly batchSize: number;
-  readonly epochs: number;
-  readonly seed?: number;
-  readonly trajectorySteps?: number;
-  readonly keras?: boolean;
-}
-
-/**
- * The same hyperparameters rounded to the nearest float32. A float32 engine can only hold β₂ =
- * 0.999 as 0.99900001287 (so 1 − β₂ is 1.3e-5 off in relative terms); giving the float64 reference
- * that very number means both sides run the same update rule on the same constants, and what is
- * left to compare is the arithmetic — not how each side represents "0.999".
- */
-export function float32Representable<T extends object>(config: T): T {
-  const rounded: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) rounded[key] = typeof value === 'number' ? Math.fround(value) : value;
-  return rounded as T;
-}
-
-/** Builds a scenario and its name: `dataset sizes activations loss optimizer [regularization]`. */
-export function defineScenario(input: ScenarioInput): Scenario {
-  const spec = mlp(input.inputs, input.hidden, input.output);
-  const training: TrainingConfig = {
-    loss: input.loss,
-    optimizer: float32Representable(input.optimizer),
-    ...(input.regularization === undefined ? {} : { regularization: float32Representable(input.regularization) }),
-  };
-  return {
-    name: `${datasetLabel(input.dataset)} ${describeSpec(spec)} ${LOSS_LABEL[input.loss]} ${optimizerLabel(input.optimizer)}${regularizationLabel(input.regularization)}`,
-    dataset: input.dataset,
-    spec,
-    training,
-    batchSize: input.batchSize,
-    epochs: input.epochs,
-    seed: input.seed ?? 1,
-    trajectorySteps: input.trajectorySteps ?? DEFAULT_TRAJECTORY_STEPS,
-    keras: input.keras ?? false,
-  };
-}
-
-const gate = (name: string): DatasetRef => ({ name, testFraction: 0 });
-const playground = (name: string, points: number, noise: number): DatasetRef => ({ name, points, noise, seed: 7, testFraction: 0.25 });
-const IRIS: DatasetRef = { name: 'iris', seed: 3, testFraction: 0.2, standardize: true };
-const mnistSubset = (points: number): DatasetRef => ({ name: 'mnist', points, seed: 5, testFraction: 0.2 });
-
-/** The README's demo: XOR with a 2-4-1 tanh/sigmoid network. */
-export const XOR_SCENARIO: Scenario = defineScenario({
+/** The README's demo: XOR with a 2-4-1 tanh/sigmoid network, the same in every suite. */
+const XOR_SIZE: ScenarioSize = { batchSize: 4, epochs: 300 };
+const XOR: ScenarioDeclaration = {
   dataset: gate('xor'),
-  inputs: 2,
   hidden: [[4, 'tanh']],
   output: [1, 'sigmoid'],
   loss: 'binaryCrossEntropy',
   optimizer: optimizer('adam', { learningRate: 0.05 }),
-  batchSize: 4,
-  epochs: 300,
   seed: 2,
   keras: true,
-});
+  sizes: { quick: XOR_SIZE, full: XOR_SIZE },
+};
 
 /**
- * The quick suite (CI): every activation but step, every loss with its output, every optimizer
- * (Nesterov included), 0–3 hidden layers, L1 and L2, every dataset family — on small data and
- * short training.
+ * Every hand-written scenario, each once, in the order the suites list them. `quick` (CI) covers
+ * 0–3 hidden layers, L1 and L2 and every dataset family on small data and short training; `full`
+ * uses larger data, longer training, deeper and wider networks. What the tables of core define —
+ * every activation, loss and optimizer — is covered by the generated sweep (sweep.ts) as well.
  */
-export const QUICK_SCENARIOS: readonly Scenario[] = [
-  XOR_SCENARIO,
-  defineScenario({
+export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
+  XOR,
+  {
     dataset: gate('and'),
-    inputs: 2,
     hidden: [],
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('sgd', { learningRate: 1 }),
-    batchSize: 4,
-    epochs: 100,
     keras: true,
-  }),
-  defineScenario({
-    dataset: playground('circle', 200, 10),
-    inputs: 2,
-    hidden: [[8, 'relu']],
-    output: [1, 'sigmoid'],
-    loss: 'binaryCrossEntropy',
-    optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9 }),
-    batchSize: 16,
-    epochs: 20,
-    keras: true,
-  }),
-  defineScenario({
-    dataset: playground('gauss', 200, 20),
-    inputs: 2,
-    hidden: [[3, 'linear']],
-    output: [1, 'sigmoid'],
-    loss: 'binaryCrossEntropy',
-    optimizer: optimizer('sgd', { learningRate: 0.1 }),
-    regularization: { l2: 0.01 },
-    batchSize: 20,
-    epochs: 10,
-  }),
-  defineScenario({
-    dataset: playground('playground-xor', 200, 0),
-    inputs: 2,
-    hidden: [
-      [8, 'leakyRelu'],
-      [4, 'tanh'],
-    ],
-    output: [1, 'sigmoid'],
-    loss: 'binaryCrossEntropy',
-    optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9, nesterov: true }),
-    batchSize: 10,
-    epochs: 20,
-  }),
-  defineScenario({
-    dataset: playground('spiral', 200, 0),
-    inputs: 2,
-    hidden: [
-      [8, 'tanh'],
-      [8, 'tanh'],
-      [8, 'tanh'],
-    ],
-    output: [1, 'tanh'],
-    loss: 'meanSquaredError',
-    optimizer: optimizer('adam', { learningRate: 0.01 }),
-    batchSize: 16,
-    epochs: 50,
-  }),
-  defineScenario({
-    dataset: IRIS,
-    inputs: 4,
-    hidden: [[8, 'relu']],
-    output: [3, 'softmax'],
-    loss: 'softmaxCrossEntropy',
-    optimizer: optimizer('adam', { learningRate: 0.01 }),
-    batchSize: 8,
-    epochs: 20,
-    keras: true,
-  }),
-  defineScenario({
-    dataset: IRIS,
-    inputs: 4,
-    hidden: [[6, 'sigmoid']],
-    output: [3, 'linear'],
-    loss: 'meanSquaredError',
-    optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9 }),
-    regularization: { l1: 0.001 },
-    batchSize: 12,
-    epochs: 20,
-  }),
-  defineScenario({
-    dataset: mnistSubset(500),
-    inputs: 784,
-    hidden: [[16, 'relu']],
-    output: [10, 'softmax'],
-    loss: 'softmaxCrossEntropy',
-    optimizer: optimizer('adam', { learningRate: 0.003 }),
-    batchSize: 25,
-    epochs: 5,
-    keras: true,
-  }),
-];
-
-/** The full suite: larger data, longer training, deeper and wider networks. */
-export const FULL_SCENARIOS: readonly Scenario[] = [
-  XOR_SCENARIO,
-  defineScenario({
-    dataset: gate('and'),
-    inputs: 2,
-    hidden: [],
-    output: [1, 'sigmoid'],
-    loss: 'binaryCrossEntropy',
-    optimizer: optimizer('sgd', { learningRate: 1 }),
-    batchSize: 4,
-    epochs: 200,
-    keras: true,
-  }),
-  defineScenario({
+    sizes: { quick: { batchSize: 4, epochs: 100 }, full: { batchSize: 4, epochs: 200 } },
+  },
+  {
     dataset: gate('nand'),
-    inputs: 2,
     hidden: [],
     output: [1, 'linear'],
     loss: 'meanSquaredError',
     optimizer: optimizer('sgd', { learningRate: 0.1 }),
-    batchSize: 2,
-    epochs: 100,
     keras: true,
-  }),
-  defineScenario({
+    sizes: { full: { batchSize: 2, epochs: 100 } },
+  },
+  {
     dataset: gate('or'),
-    inputs: 2,
     hidden: [[2, 'sigmoid']],
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('momentum', { learningRate: 0.5, momentum: 0.9 }),
-    batchSize: 4,
-    epochs: 100,
-  }),
-  defineScenario({
-    dataset: playground('circle', 500, 10),
-    inputs: 2,
+    sizes: { full: { batchSize: 4, epochs: 100 } },
+  },
+  {
+    dataset: playground('circle', 10),
     hidden: [[8, 'relu']],
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9 }),
-    batchSize: 16,
-    epochs: 40,
     keras: true,
-  }),
-  defineScenario({
-    dataset: playground('circle', 500, 10),
-    inputs: 2,
+    sizes: { quick: { points: 200, batchSize: 16, epochs: 20 }, full: { points: 500, batchSize: 16, epochs: 40 } },
+  },
+  {
+    dataset: playground('circle', 10),
     hidden: [
       [6, 'tanh'],
       [6, 'tanh'],
@@ -313,34 +94,48 @@ export const FULL_SCENARIOS: readonly Scenario[] = [
     output: [1, 'tanh'],
     loss: 'meanSquaredError',
     optimizer: optimizer('sgd', { learningRate: 0.05 }),
-    batchSize: 10,
-    epochs: 30,
-  }),
-  defineScenario({
-    dataset: playground('gauss', 500, 30),
-    inputs: 2,
+    sizes: { full: { points: 500, batchSize: 10, epochs: 30 } },
+  },
+  {
+    dataset: playground('gauss', 20),
+    hidden: [[3, 'linear']],
+    output: [1, 'sigmoid'],
+    loss: 'binaryCrossEntropy',
+    optimizer: optimizer('sgd', { learningRate: 0.1 }),
+    regularization: { l2: 0.01 },
+    sizes: { quick: { points: 200, batchSize: 20, epochs: 10 } },
+  },
+  {
+    dataset: playground('gauss', 30),
     hidden: [[4, 'linear']],
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('sgd', { learningRate: 0.1 }),
     regularization: { l2: 0.01 },
-    batchSize: 25,
-    epochs: 30,
     keras: true,
-  }),
-  defineScenario({
-    dataset: playground('gauss', 500, 30),
-    inputs: 2,
+    sizes: { full: { points: 500, batchSize: 25, epochs: 30 } },
+  },
+  {
+    dataset: playground('gauss', 30),
     hidden: [[5, 'sigmoid']],
     output: [1, 'relu'],
     loss: 'meanSquaredError',
     optimizer: optimizer('adam', { learningRate: 0.01 }),
-    batchSize: 25,
-    epochs: 30,
-  }),
-  defineScenario({
-    dataset: playground('playground-xor', 500, 5),
-    inputs: 2,
+    sizes: { full: { points: 500, batchSize: 25, epochs: 30 } },
+  },
+  {
+    dataset: playground('playground-xor', 0),
+    hidden: [
+      [8, 'leakyRelu'],
+      [4, 'tanh'],
+    ],
+    output: [1, 'sigmoid'],
+    loss: 'binaryCrossEntropy',
+    optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9, nesterov: true }),
+    sizes: { quick: { points: 200, batchSize: 10, epochs: 20 } },
+  },
+  {
+    dataset: playground('playground-xor', 5),
     hidden: [
       [8, 'leakyRelu'],
       [4, 'relu'],
@@ -348,13 +143,23 @@ export const FULL_SCENARIOS: readonly Scenario[] = [
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('momentum', { learningRate: 0.03, momentum: 0.9, nesterov: true }),
-    batchSize: 10,
-    epochs: 40,
     keras: true,
-  }),
-  defineScenario({
-    dataset: playground('spiral', 500, 0),
-    inputs: 2,
+    sizes: { full: { points: 500, batchSize: 10, epochs: 40 } },
+  },
+  {
+    dataset: playground('spiral', 0),
+    hidden: [
+      [8, 'tanh'],
+      [8, 'tanh'],
+      [8, 'tanh'],
+    ],
+    output: [1, 'tanh'],
+    loss: 'meanSquaredError',
+    optimizer: optimizer('adam', { learningRate: 0.01 }),
+    sizes: { quick: { points: 200, batchSize: 16, epochs: 50 } },
+  },
+  {
+    dataset: playground('spiral', 0),
     hidden: [
       [12, 'tanh'],
       [12, 'tanh'],
@@ -363,14 +168,12 @@ export const FULL_SCENARIOS: readonly Scenario[] = [
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('adam', { learningRate: 0.01 }),
-    batchSize: 16,
-    // At 100 epochs float32 rounding decides 2–5 of 125 boundary points (see tolerances.ts).
-    epochs: 60,
     keras: true,
-  }),
-  defineScenario({
-    dataset: playground('spiral', 500, 0),
-    inputs: 2,
+    // At 100 epochs float32 rounding decides 2–5 of 125 boundary points (see tolerances.ts).
+    sizes: { full: { points: 500, batchSize: 16, epochs: 60 } },
+  },
+  {
+    dataset: playground('spiral', 0),
     hidden: [
       [16, 'leakyRelu'],
       [16, 'leakyRelu'],
@@ -379,56 +182,64 @@ export const FULL_SCENARIOS: readonly Scenario[] = [
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('adam', { learningRate: 0.005 }),
-    batchSize: 16,
-    epochs: 60,
-  }),
-  defineScenario({
+    sizes: { full: { points: 500, batchSize: 16, epochs: 60 } },
+  },
+  {
     dataset: IRIS,
-    inputs: 4,
     hidden: [],
     output: [3, 'softmax'],
     loss: 'softmaxCrossEntropy',
     optimizer: optimizer('sgd', { learningRate: 0.1 }),
-    batchSize: 8,
-    epochs: 60,
     keras: true,
-  }),
-  defineScenario({
+    sizes: { full: { batchSize: 8, epochs: 60 } },
+  },
+  {
     dataset: IRIS,
-    inputs: 4,
     hidden: [[8, 'relu']],
     output: [3, 'softmax'],
     loss: 'softmaxCrossEntropy',
     optimizer: optimizer('adam', { learningRate: 0.01 }),
-    batchSize: 8,
-    epochs: 60,
     keras: true,
-  }),
-  defineScenario({
+    sizes: { quick: { batchSize: 8, epochs: 20 }, full: { batchSize: 8, epochs: 60 } },
+  },
+  {
     dataset: IRIS,
-    inputs: 4,
+    hidden: [[6, 'sigmoid']],
+    output: [3, 'linear'],
+    loss: 'meanSquaredError',
+    optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9 }),
+    regularization: { l1: 0.001 },
+    sizes: { quick: { batchSize: 12, epochs: 20 } },
+  },
+  {
+    dataset: IRIS,
     hidden: [[10, 'sigmoid']],
     output: [3, 'linear'],
     loss: 'meanSquaredError',
     optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9 }),
     regularization: { l1: 0.001 },
-    batchSize: 12,
-    epochs: 60,
-  }),
-  defineScenario({
-    dataset: mnistSubset(1000),
-    inputs: 784,
+    sizes: { full: { batchSize: 12, epochs: 60 } },
+  },
+  {
+    dataset: MNIST,
+    hidden: [[16, 'relu']],
+    output: [10, 'softmax'],
+    loss: 'softmaxCrossEntropy',
+    optimizer: optimizer('adam', { learningRate: 0.003 }),
+    keras: true,
+    sizes: { quick: { points: 500, batchSize: 25, epochs: 5 } },
+  },
+  {
+    dataset: MNIST,
     hidden: [[32, 'relu']],
     output: [10, 'softmax'],
     loss: 'softmaxCrossEntropy',
     optimizer: optimizer('adam', { learningRate: 0.002 }),
-    batchSize: 32,
-    epochs: 8,
     keras: true,
-  }),
-  defineScenario({
-    dataset: mnistSubset(1000),
-    inputs: 784,
+    sizes: { full: { points: 1000, batchSize: 32, epochs: 8 } },
+  },
+  {
+    dataset: MNIST,
     hidden: [
       [48, 'tanh'],
       [24, 'leakyRelu'],
@@ -436,10 +247,32 @@ export const FULL_SCENARIOS: readonly Scenario[] = [
     output: [10, 'softmax'],
     loss: 'softmaxCrossEntropy',
     optimizer: optimizer('momentum', { learningRate: 0.02, momentum: 0.9, nesterov: true }),
-    batchSize: 32,
-    epochs: 6,
-  }),
+    sizes: { full: { points: 1000, batchSize: 32, epochs: 6 } },
+  },
 ];
+
+/** The hand-written scenarios of a suite at that suite's sizes, in declaration order. */
+export function declaredScenarios(suite: SizedSuite, declarations: readonly ScenarioDeclaration[] = SCENARIO_DECLARATIONS): Scenario[] {
+  return declarations.flatMap((d) => {
+    const size = d.sizes[suite];
+    return size === undefined ? [] : [defineScenario(d, size)];
+  });
+}
+
+function suiteScenarios(suite: SizedSuite): readonly Scenario[] {
+  const scenarios = [...declaredScenarios(suite), ...sweepScenarios()];
+  assertUniqueNames(scenarios);
+  return scenarios;
+}
+
+/** The README's demo: XOR, 2-4-1 tanh/sigmoid, at its quick size. */
+export const XOR_SCENARIO: Scenario = defineScenario(XOR, XOR_SIZE);
+
+/** The quick suite (CI): the hand-written quick scenarios, then the sweep. */
+export const QUICK_SCENARIOS: readonly Scenario[] = suiteScenarios('quick');
+
+/** The full suite: the hand-written full scenarios, then the sweep. */
+export const FULL_SCENARIOS: readonly Scenario[] = suiteScenarios('full');
 
 export const SUITE_DEFINITIONS: Readonly<Record<SuiteName, Suite>> = {
   xor: {
@@ -451,25 +284,16 @@ export const SUITE_DEFINITIONS: Readonly<Record<SuiteName, Suite>> = {
   },
   quick: {
     name: 'quick',
-    description: 'small data and short training over every activation, loss, optimizer, depth and dataset family',
+    description: 'small data and short training over depths, regularization and every dataset family, and a sweep of every activation, loss and optimizer',
     scenarios: QUICK_SCENARIOS,
     dtypes: ['float64', 'float32'],
     backends: 'all',
   },
   full: {
     name: 'full',
-    description: 'larger data, longer training, deeper networks',
+    description: 'larger data, longer training, deeper networks, and the same sweep',
     scenarios: FULL_SCENARIOS,
     dtypes: ['float64', 'float32'],
     backends: 'all',
   },
 };
-
-/** Throws unless every scenario name is unique (names are how `--filter` and reports address them). */
-export function assertUniqueNames(scenarios: readonly Scenario[]): void {
-  const seen = new Set<string>();
-  for (const s of scenarios) {
-    if (seen.has(s.name)) throw new Error(`two scenarios are named ${JSON.stringify(s.name)}`);
-    seen.add(s.name);
-  }
-}

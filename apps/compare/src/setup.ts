@@ -1,6 +1,6 @@
 import { epochOrder, initializeWeights, Rng, selectRows, type Batch, type Dataset, type Weights } from '@twinprop/core';
 import { loadBuiltinDataset, standardize, stratifiedSplit } from '@twinprop/datasets';
-import type { DatasetRef, Scenario } from './scenarios.js';
+import type { DatasetRef, Scenario } from './scenario.js';
 
 /** The data of a scenario, split and ready. */
 export interface ScenarioData {

@@ -1,141 +1,161 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ACTIVATIONS, LOSSES, OPTIMIZERS, layersOf } from '@twinprop/core';
-import { createTfjsEngine } from '@twinprop/engine-tfjs';
+import {
+  ACTIVATION_DEFINITIONS,
+  HIDDEN_ACTIVATIONS,
+  layersOf,
+  LOSS_DEFINITIONS,
+  LOSSES,
+  OPTIMIZERS,
+  optimizerDefinition,
+  OUTPUT_ACTIVATIONS,
+  type OptimizerConfig,
+} from '@twinprop/core';
+import { createEngineRegistry, engines } from '@twinprop/toolkit';
 import { describe, expect, it } from 'vitest';
-import { EXIT, runCli } from './cli.js';
-import { DEFAULT_ENGINES, discoverBackends } from './engines.js';
-import { withoutAdamBiasCorrection } from './faults.js';
+import { mirrorEngineProvider } from './__fixtures__/mirror-engine.js';
 import { runComparison } from './harness.js';
-import { FULL_SCENARIOS, QUICK_SCENARIOS, SUITE_DEFINITIONS, type Scenario } from './scenarios.js';
-import { TOLERANCES } from './tolerances.js';
+import { declaredScenarios, FULL_SCENARIOS, QUICK_SCENARIOS, SCENARIO_DECLARATIONS, SUITE_DEFINITIONS } from './scenarios.js';
+import type { Scenario } from './scenario.js';
+import { sweepScenarios } from './sweep.js';
+import { tolerancesFor, TOLERANCES } from './tolerances.js';
 
-function coverage(scenarios: readonly Scenario[]): Record<string, Set<string | number>> {
+/** Every (name, value) of an optimizer config's boolean hyperparameters, e.g. `nesterov=true`. */
+function booleanSettings(config: OptimizerConfig): string[] {
+  return Object.entries(config)
+    .filter(([, v]) => typeof v === 'boolean')
+    .map(([k, v]) => `${config.kind}.${k}=${String(v)}`);
+}
+
+function coverage(scenarios: readonly Scenario[]) {
   return {
-    activations: new Set(scenarios.flatMap((s) => layersOf(s.spec).map((l) => l.activation))),
+    hidden: new Set(scenarios.flatMap((s) => s.spec.hidden.map((l) => l.activation))),
+    outputs: new Set(scenarios.map((s) => s.spec.output.activation)),
+    outputWithDefaultLoss: new Set(scenarios.filter((s) => ACTIVATION_DEFINITIONS[s.spec.output.activation].defaultLoss === s.training.loss).map((s) => s.spec.output.activation)),
     losses: new Set(scenarios.map((s) => s.training.loss)),
     optimizers: new Set(scenarios.map((s) => s.training.optimizer.kind)),
-    nesterov: new Set(scenarios.map((s) => (s.training.optimizer.kind === 'momentum' ? String(s.training.optimizer.nesterov) : 'n/a'))),
+    booleans: new Set(scenarios.flatMap((s) => booleanSettings(s.training.optimizer))),
     depths: new Set(scenarios.map((s) => s.spec.hidden.length)),
     datasets: new Set(scenarios.map((s) => s.dataset.name)),
     regularization: new Set(scenarios.flatMap((s) => Object.keys(s.training.regularization ?? {}))),
   };
 }
 
-describe('suite coverage', () => {
+/** What core's tables say a suite must cover: every member, and each boolean hyperparameter both ways. */
+const EXPECTED_BOOLEANS = OPTIMIZERS.flatMap((kind) =>
+  Object.entries(optimizerDefinition(kind).hyperparameters)
+    .filter(([, h]) => h.rule === 'boolean')
+    .flatMap(([name]) => [`${kind}.${name}=true`, `${kind}.${name}=false`]),
+);
+
+describe('suite coverage follows core’s tables', () => {
   for (const [name, scenarios] of [
     ['quick', QUICK_SCENARIOS],
     ['full', FULL_SCENARIOS],
   ] as const) {
-    it(`${name}: every activation but step, every loss, every optimizer (and Nesterov), 0–3 hidden layers, L1 and L2, every dataset family`, () => {
+    it(`${name}: every hidden and output activation (each output with its default loss), every loss, every optimizer and boolean hyperparameter`, () => {
       const c = coverage(scenarios);
-      expect([...c.activations!].sort()).toEqual(ACTIVATIONS.filter((a) => a !== 'step').sort());
-      expect([...c.losses!].sort()).toEqual([...LOSSES].sort());
-      expect([...c.optimizers!].sort()).toEqual([...OPTIMIZERS].sort());
-      expect(c.nesterov).toContain('true');
-      expect(c.nesterov).toContain('false');
-      expect([...c.depths!].sort()).toEqual([0, 1, 2, 3]);
-      expect([...c.regularization!].sort()).toEqual(['l1', 'l2']);
+      for (const a of HIDDEN_ACTIVATIONS) expect(c.hidden, `hidden ${a}`).toContain(a);
+      for (const a of OUTPUT_ACTIVATIONS) expect(c.outputWithDefaultLoss, `output ${a} with ${ACTIVATION_DEFINITIONS[a].defaultLoss}`).toContain(a);
+      for (const loss of LOSSES) expect(c.losses, loss).toContain(loss);
+      for (const kind of OPTIMIZERS) expect(c.optimizers, kind).toContain(kind);
+      for (const setting of EXPECTED_BOOLEANS) expect(c.booleans, setting).toContain(setting);
+      // Nothing untrainable is compared (step layers are trained by the perceptron rule, not here).
+      for (const s of scenarios) for (const l of layersOf(s.spec)) expect(ACTIVATION_DEFINITIONS[l.activation].trainable).toBe(true);
+      for (const s of scenarios) expect(LOSS_DEFINITIONS[s.training.loss].fits(s.spec.output.activation), s.name).toBe(true);
+    });
+
+    it(`${name}: 0–3 hidden layers, L1 and L2, every dataset family, both reference dtypes on every backend`, () => {
+      const c = coverage(scenarios);
+      expect([...c.depths].sort()).toEqual([0, 1, 2, 3]);
+      expect([...c.regularization].sort()).toEqual(['l1', 'l2']);
       for (const family of ['xor', 'and', 'circle', 'gauss', 'spiral', 'playground-xor', 'iris', 'mnist']) expect(c.datasets).toContain(family);
       expect(SUITE_DEFINITIONS[name].dtypes).toEqual(['float64', 'float32']);
       expect(SUITE_DEFINITIONS[name].backends).toBe('all');
     });
   }
+
+  it('the sweep has one scenario per member of each table it is given, and grows with them', () => {
+    const narrow = sweepScenarios({ hidden: ['relu'], outputs: ['sigmoid'], losses: ['binaryCrossEntropy'], optimizers: ['sgd'] });
+    // relu hidden; the base (tanh/sigmoid/adam) for the output and the loss; sgd.
+    expect(narrow.map((s) => s.name)).toEqual([
+      'sweep: circle 2-4-1 relu/sigmoid bce adam(0.01)',
+      'sweep: circle 2-4-1 tanh/sigmoid bce adam(0.01)',
+      'sweep: circle 2-4-1 tanh/sigmoid bce sgd(0.1)',
+    ]);
+    const wider = sweepScenarios({ hidden: ['relu', 'leakyRelu'], outputs: ['sigmoid', 'softmax'], losses: ['binaryCrossEntropy'], optimizers: ['sgd', 'momentum'] });
+    expect(wider.length).toBe(narrow.length + 1 + 1 + 2); // leakyRelu; softmax; momentum and Nesterov
+    expect(wider.find((s) => s.spec.output.activation === 'softmax')?.dataset.name).toBe('iris');
+    for (const s of wider) expect(s.keras).toBe(true);
+  });
+
+  it('each scenario is declared once; the suites derive theirs from the declarations', () => {
+    const declared = new Set(SCENARIO_DECLARATIONS);
+    expect(declared.size).toBe(SCENARIO_DECLARATIONS.length);
+    const sweep = sweepScenarios().map((s) => s.name);
+    expect(QUICK_SCENARIOS.map((s) => s.name)).toEqual([...declaredScenarios('quick').map((s) => s.name), ...sweep]);
+    expect(FULL_SCENARIOS.map((s) => s.name)).toEqual([...declaredScenarios('full').map((s) => s.name), ...sweep]);
+    // A scenario in both suites keeps its shape and changes only its size.
+    const both = SCENARIO_DECLARATIONS.filter((d) => d.sizes.quick !== undefined && d.sizes.full !== undefined);
+    expect(both.length).toBeGreaterThan(0);
+    for (const d of both) {
+      const quick = declaredScenarios('quick', [d])[0]!;
+      const full = declaredScenarios('full', [d])[0]!;
+      expect(full.spec).toEqual(quick.spec);
+      expect(full.training).toEqual(quick.training);
+      expect(full.seed).toBe(quick.seed);
+      expect(full.epochs).toBe(d.sizes.full!.epochs);
+      expect(quick.epochs).toBe(d.sizes.quick!.epochs);
+    }
+  });
 });
 
 describe('the quick suite, in process', () => {
   it('passes on every available backend and both reference dtypes, applying the tolerances in tolerances.ts', async () => {
-    const backends = await discoverBackends();
-    const available = backends.filter((b) => b.available).map((b) => b.backend);
-    const report = await runComparison({ suite: 'quick', backendStatus: backends });
+    const available = (await engines.availability(engines.candidates('tfjs').variants.map((v) => `tfjs/${v.name}`))).filter((s) => s.available).map((s) => s.id);
+    const report = await runComparison({ suite: 'quick' });
     const failures = report.scenarios.filter((r) => !r.passed).map((r) => `${r.name}: ${r.failures.join('; ')}`);
     expect(failures).toEqual([]);
     expect(report.failed).toBe(0);
     expect(report.scenarios).toHaveLength(QUICK_SCENARIOS.length * 2 * available.length);
-    expect(report.backendsUsed).toEqual(available);
-    // The tolerances a row reports are the ones in tolerances.ts (single source of truth).
+    expect([...new Set(report.pairs.map((p) => p.engine.id))]).toEqual(available);
+    expect([...new Set(report.pairs.map((p) => p.baseline.id))]).toEqual(['reference/float64', 'reference/float32']);
+    // The tolerances a row reports are the ones in tolerances.ts (single source of truth), chosen by the two dtypes.
     for (const row of report.scenarios) {
-      expect(row.tolerances).toBe(TOLERANCES[row.dtype]);
-      expect(row.gradients?.tolerance).toBe(TOLERANCES[row.dtype].gradient);
-      expect(row.trajectory?.tolerance.weights).toBe(TOLERANCES[row.dtype].trajectoryWeights);
+      expect(row.tolerances).toBe(tolerancesFor(row.baseline.dtype, row.engine.dtype));
+      expect(row.tolerances).toBe(TOLERANCES[row.baseline.dtype === 'float64' ? 'float64 vs float32' : 'float32 vs float32']);
+      expect(row.gradients?.tolerance).toBe(row.tolerances.gradient);
+      expect(row.trajectory?.tolerance.weights).toBe(row.tolerances.trajectoryWeights);
+      // Finite differences: on the float64 reference only, so only its rows carry them.
+      expect(row.finiteDifferences.map((fd) => fd.engine)).toEqual(row.baseline.dtype === 'float64' ? ['reference/float64'] : []);
+      expect(Object.keys(row.seconds).sort()).toEqual([row.baseline.id, row.engine.id].sort());
     }
-    // Keras ran where asked, and on the same tfjs-core.
+    // Keras ran where asked, on each row's tfjs backend, against the row's baseline, and on the same tfjs-core.
     expect(report.keras?.sameCore).toBe(true);
-    expect(report.scenarios.filter((r) => r.keras !== undefined).length).toBe(QUICK_SCENARIOS.filter((s) => s.keras).length * 2 * available.length);
+    const withKeras = report.scenarios.filter((r) => r.keras !== undefined);
+    expect(withKeras.length).toBe(QUICK_SCENARIOS.filter((s) => s.keras).length * 2 * available.length);
+    for (const row of withKeras) {
+      expect(`tfjs/${row.keras!.backend}`).toBe(row.engine.id);
+      expect(row.keras!.against).toBe(row.baseline.id);
+    }
   }, 120_000);
 });
 
-function capture(): { io: { stdout: (t: string) => void; stderr: (t: string) => void }; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: (t) => (out += t), stderr: (t) => (err += t) },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-describe('the command line', () => {
-  it('--suite xor --json prints exactly one JSON object with scenarios, passed and failed, and exits 0', async () => {
-    const c = capture();
-    const code = await runCli(['--suite', 'xor', '--json'], c.io);
-    expect(code).toBe(EXIT.ok);
-    const parsed = JSON.parse(c.out()) as { scenarios: unknown[]; passed: number; failed: number; tolerances: unknown };
-    expect(parsed.scenarios).toHaveLength(2);
-    expect(parsed.passed).toBe(2);
-    expect(parsed.failed).toBe(0);
-    expect(parsed.tolerances).toBeDefined();
-    expect(c.err()).toMatch(/2 comparisons: 2 passed, 0 failed/);
-  }, 60_000);
-
-  it('prints the table and writes markdown; exits 1 when an engine is wrong', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'compare-'));
-    const file = path.join(dir, 'report.md');
-    const c = capture();
-    const code = await runCli(['--suite', 'xor', '--no-keras', '--markdown', file], {
-      ...c.io,
-      engines: { ...DEFAULT_ENGINES, tfjs: async (backend) => withoutAdamBiasCorrection(await createTfjsEngine({ backend })) },
-    });
-    expect(code).toBe(EXIT.mismatch);
-    expect(c.out()).toMatch(/FAIL/);
-    expect(c.out()).toMatch(/2 MISMATCHES/);
-    const markdown = readFileSync(file, 'utf8');
-    expect(markdown).toMatch(/## Tolerances/);
-    expect(markdown).toMatch(/## Failures/);
-    expect(markdown).toContain(String(TOLERANCES.float64.trajectoryWeights.rtol.toExponential().replace('e+', 'e')));
-  }, 60_000);
-
-  it('exits 2 on an unknown backend, an unavailable backend, or a filter that matches nothing', async () => {
-    const unknown = capture();
-    expect(await runCli(['--backend', 'webgl'], unknown.io)).toBe(EXIT.usage);
-    expect(unknown.err()).toMatch(/unknown tfjs backend "webgl"/);
-
-    const backends = await discoverBackends();
-    if (!backends.find((b) => b.backend === 'tensorflow')?.available) {
-      const unavailable = capture();
-      expect(await runCli(['--suite', 'xor', '--backend', 'tensorflow'], unavailable.io)).toBe(EXIT.usage);
-      expect(unavailable.err()).toMatch(/skipping tfjs backend tensorflow: .*tfjs-node/);
+describe('pairs of the reference engine with itself and with a second float64 engine, over the quick suite', () => {
+  it('reference/float64 vs mirror/float64 passes the float64 bounds, and vs reference/float32 the mixed-precision bounds', async () => {
+    const registry = createEngineRegistry().register(mirrorEngineProvider);
+    const report = await runComparison({ suite: 'quick', engines: ['reference/float64', 'mirror/float64', 'reference/float32'], registry, keras: false });
+    expect(report.scenarios.filter((r) => !r.passed).map((r) => `${r.name}: ${r.failures.join('; ')}`)).toEqual([]);
+    const both64 = report.scenarios.filter((r) => r.engine.id === 'mirror/float64');
+    const mixed = report.scenarios.filter((r) => r.engine.id === 'reference/float32');
+    expect(both64).toHaveLength(QUICK_SCENARIOS.length);
+    expect(mixed).toHaveLength(QUICK_SCENARIOS.length);
+    for (const row of both64) {
+      expect(row.tolerances).toBe(TOLERANCES['float64 vs float64']);
+      expect(row.finiteDifferences.map((fd) => fd.engine)).toEqual(['reference/float64', 'mirror/float64']);
     }
-
-    const none = capture();
-    expect(await runCli(['--suite', 'quick', '--filter', 'no such scenario'], none.io)).toBe(EXIT.usage);
-    expect(none.err()).toMatch(/matches --filter/);
-  }, 60_000);
-
-  it('--filter selects comparisons by name, --list shows them without running', async () => {
-    const list = capture();
-    expect(await runCli(['--suite', 'full', '--list', '--filter', 'mnist', '--backend', 'cpu'], list.io)).toBe(EXIT.ok);
-    const lines = list.out().trim().split('\n');
-    expect(lines.length).toBe(FULL_SCENARIOS.filter((s) => s.dataset.name === 'mnist').length * 2);
-    for (const line of lines) expect(line).toMatch(/^mnist.* · ref float(32|64) vs tfjs\/cpu$/);
-
-    const filtered = capture();
-    expect(await runCli(['--suite', 'quick', '--filter', 'and 2-1', '--backend', 'cpu', '--json'], filtered.io)).toBe(EXIT.ok);
-    const parsed = JSON.parse(filtered.out()) as { scenarios: Array<{ name: string; backend: string }> };
-    expect(parsed.scenarios.map((s) => s.name)).toEqual([
-      'and 2-1 sigmoid bce sgd(1) · ref float64 vs tfjs/cpu',
-      'and 2-1 sigmoid bce sgd(1) · ref float32 vs tfjs/cpu',
-    ]);
-  }, 60_000);
+    for (const row of mixed) expect(row.tolerances).toBe(TOLERANCES['float64 vs float32']);
+    // The mirror really sums in another order: it differs from the reference somewhere, by float64 rounding.
+    const worstGradient = Math.max(...both64.map((r) => r.gradients?.maxRel ?? Number.NaN));
+    expect(worstGradient).toBeGreaterThan(0);
+    expect(worstGradient).toBeLessThan(1e-12);
+  }, 120_000);
 });

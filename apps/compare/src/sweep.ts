@@ -1,0 +1,106 @@
+import {
+  ACTIVATION_DEFINITIONS,
+  HIDDEN_ACTIVATIONS,
+  LOSS_DEFINITIONS,
+  LOSSES,
+  OPTIMIZERS,
+  OUTPUT_ACTIVATIONS,
+  optimizer,
+  optimizerDefinition,
+  type Activation,
+  type LossName,
+  type OptimizerConfig,
+  type OptimizerKind,
+} from '@twinprop/core';
+import { datasetInfo } from '@twinprop/datasets';
+import { defineScenario, type DatasetRef, type Scenario, type ScenarioSize } from './scenario.js';
+
+/**
+ * The sweep: tiny scenarios generated from core's own tables, so that an activation, loss or
+ * optimizer added to core is compared (and given the Keras opinion, or a reason why not) without
+ * anyone editing a scenario. Each varies one thing from a base network (2-4-1 tanh/sigmoid, the
+ * sigmoid's default loss, Adam with core's defaults):
+ *
+ * - every hidden activation core allows (`HIDDEN_ACTIVATIONS`), in a 4-unit hidden layer;
+ * - every output activation (`OUTPUT_ACTIVATIONS`) with its default loss — on Iris when it
+ *   predicts classes (softmax), else on the Playground circle;
+ * - every loss (`LOSSES`) on the first output activation it fits;
+ * - every optimizer (`OPTIMIZERS`) with core's defaults, and once more with each of its boolean
+ *   hyperparameters flipped (Nesterov momentum).
+ *
+ * Variations that land on the same scenario (the base itself, three times) are kept once.
+ */
+
+const CIRCLE: Omit<DatasetRef, 'points'> = { name: 'circle', noise: 10, seed: 11, testFraction: 0.25 };
+/** 45 training and 15 test points; 3 steps an epoch. */
+const CIRCLE_SIZE: ScenarioSize = { points: 60, batchSize: 15, epochs: 10 };
+const IRIS: Omit<DatasetRef, 'points'> = { name: 'iris', seed: 3, testFraction: 0.2, standardize: true };
+/** 120 training and 30 test rows; 8 steps an epoch. */
+const IRIS_SIZE: ScenarioSize = { batchSize: 15, epochs: 10 };
+
+const HIDDEN_UNITS = 4;
+const BASE_HIDDEN: Activation = 'tanh';
+const BASE_OUTPUT: Activation = 'sigmoid';
+const BASE_OPTIMIZER: OptimizerKind = 'adam';
+
+function sweepScenario(hidden: Activation, output: Activation, loss: LossName, config: OptimizerConfig): Scenario {
+  const multiclass = ACTIVATION_DEFINITIONS[output].task === 'multiclass';
+  const dataset = multiclass ? IRIS : CIRCLE;
+  const units = multiclass ? datasetInfo(dataset.name).outputs : 1;
+  return defineScenario(
+    {
+      prefix: 'sweep:',
+      dataset,
+      hidden: [[Math.max(HIDDEN_UNITS, ACTIVATION_DEFINITIONS[hidden].minUnits), hidden]],
+      output: [Math.max(units, ACTIVATION_DEFINITIONS[output].minUnits), output],
+      loss,
+      optimizer: config,
+      keras: true,
+    },
+    multiclass ? IRIS_SIZE : CIRCLE_SIZE,
+  );
+}
+
+/** Each optimizer with core's defaults, then with each boolean hyperparameter flipped. */
+function optimizerVariants(kinds: readonly OptimizerKind[]): OptimizerConfig[] {
+  return kinds.flatMap((kind) => {
+    const flipped = Object.entries(optimizerDefinition(kind).hyperparameters)
+      .filter(([, h]) => typeof h.default === 'boolean')
+      .map(([name, h]) => optimizer(kind, { [name]: !h.default }));
+    return [optimizer(kind), ...flipped];
+  });
+}
+
+/** The first output activation a loss can be computed on. */
+function outputFor(loss: LossName, outputs: readonly Activation[]): Activation {
+  const output = outputs.find((o) => LOSS_DEFINITIONS[loss].fits(o));
+  if (output === undefined) throw new Error(`the sweep cannot cover ${loss}: it fits none of the output activations ${outputs.join(', ')}`);
+  return output;
+}
+
+/** What the sweep varies; each defaults to core's table (a test narrows them). */
+export interface SweepTables {
+  readonly hidden?: readonly Activation[];
+  readonly outputs?: readonly Activation[];
+  readonly losses?: readonly LossName[];
+  readonly optimizers?: readonly OptimizerKind[];
+}
+
+/** The sweep's scenarios, in the order above, each once. */
+export function sweepScenarios(tables: SweepTables = {}): Scenario[] {
+  const hidden = tables.hidden ?? HIDDEN_ACTIVATIONS;
+  const outputs = tables.outputs ?? OUTPUT_ACTIVATIONS;
+  const losses = tables.losses ?? LOSSES;
+  const optimizers = tables.optimizers ?? OPTIMIZERS;
+  const baseLoss = ACTIVATION_DEFINITIONS[BASE_OUTPUT].defaultLoss;
+  const base = optimizer(BASE_OPTIMIZER);
+  const all = [
+    ...hidden.map((h) => sweepScenario(h, BASE_OUTPUT, baseLoss, base)),
+    ...outputs.map((o) => sweepScenario(BASE_HIDDEN, o, ACTIVATION_DEFINITIONS[o].defaultLoss, base)),
+    ...losses.map((loss) => sweepScenario(BASE_HIDDEN, outputFor(loss, OUTPUT_ACTIVATIONS), loss, base)),
+    ...optimizerVariants(optimizers).map((config) => sweepScenario(BASE_HIDDEN, BASE_OUTPUT, baseLoss, config)),
+  ];
+  const unique = new Map<string, Scenario>();
+  for (const scenario of all) if (!unique.has(scenario.name)) unique.set(scenario.name, scenario);
+  return [...unique.values()];
+}

@@ -179,7 +179,7 @@ async function parseCsv(
       });
     }
     if (error instanceof Error && !(error instanceof DataError) && (error as NodeJS.ErrnoException).syscall !== undefined) {
-      throw new DataError(fileProblem(error as NodeJS.ErrnoException), file === undefined ? {} : { file });
+      throw new DataError(fileProblem(error), file === undefined ? {} : { file });
     }
     throw error;
   }
@@ -195,6 +195,7 @@ function fileProblem(error: NodeJS.ErrnoException): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory, expected a CSV file';
+    case undefined:
     default:
       return `cannot read the file: ${error.message}`;
   }

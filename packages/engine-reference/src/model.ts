@@ -48,15 +48,21 @@ const MAX_CACHED_WORKSPACES = 8;
 /** Rows beyond which `predict` and `loss` use buffers they do not keep (e.g. a whole test set). */
 const MAX_CACHED_ROWS = 4096;
 
-/** A training set held by reference: the arrays themselves, converted to the model's dtype once. */
+/**
+ * A training set held by reference: the arrays themselves, converted to the model's dtype once.
+ * Any reference model of the same dtype whose widths match may train on it.
+ */
 class PreparedArrays implements PreparedData {
   disposed = false;
   constructor(
     readonly rows: number,
-    /** Features [rows × inputSize]. */
+    readonly dtype: DType,
+    /** Features [rows × inputs]. */
     readonly x: FloatArray,
-    /** Targets [rows × output units]. */
+    readonly inputs: number,
+    /** Targets [rows × units]. */
     readonly y: FloatArray,
+    readonly units: number,
   ) {}
   dispose(): void {
     this.disposed = true;
@@ -156,7 +162,7 @@ export class ReferenceModel implements Model {
   prepare(data: Batch): PreparedData {
     this.assertUsable();
     assertBatchMatchesSpec(this.spec, data);
-    return new PreparedArrays(data.x.rows, inDType(data.x.data, this.dtype), inDType(data.y.data, this.dtype));
+    return new PreparedArrays(data.x.rows, this.dtype, inDType(data.x.data, this.dtype), data.x.cols, inDType(data.y.data, this.dtype), data.y.cols);
   }
 
   /**
@@ -170,6 +176,14 @@ export class ReferenceModel implements Model {
       throw new ForeignDataError(ENGINE_NAME, 'this data was not prepared by a reference-engine model');
     }
     if (data.disposed) throw new DisposedError(ENGINE_NAME, 'data');
+    if (data.dtype !== this.dtype) {
+      throw new ForeignDataError(ENGINE_NAME, `it was prepared by a ${data.dtype} model, this model computes in ${this.dtype}`);
+    }
+    if (data.inputs !== this.spec.inputSize || data.units !== this.spec.output.units) {
+      throw new ShapeError(
+        `prepared data has ${data.inputs} features and ${data.units} targets per row, the model needs ${this.spec.inputSize} and ${this.spec.output.units}`,
+      );
+    }
     const count = rows.end - rows.start;
     if (!Number.isInteger(count) || count < 1 || rows.start < 0 || rows.end > rows.order.length) {
       throw new ShapeError(`batch rows ${rows.start}…${rows.end} do not select at least one of the ${rows.order.length} ordered rows`);

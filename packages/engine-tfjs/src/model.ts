@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   assertBatchMatchesSpec,
   assertWeightsMatchSpec,
+  cloneWeights,
   layersOf,
   ShapeError,
   DisposedError,
@@ -138,7 +139,7 @@ export class TfjsModel implements Model {
           'whose derivative is 0 almost everywhere; train perceptrons with the perceptron rule';
     this.activate();
     tf.tidy(() => {
-      weightsToTensors(weights).forEach((value, i) => {
+      weightsToTensors(privateCopy(weights)).forEach((value, i) => {
         const variable = tf.variable(value, true);
         this.params.push(variable);
         (i % 2 === 0 ? this.kernels : this.biases).push(variable);
@@ -245,13 +246,15 @@ export class TfjsModel implements Model {
   }
 
   trainStep(data: PreparedData, rows: BatchRows, returnLoss = false): number | undefined {
+    // First: a disposed model says so (its own prepared data was disposed with it), and this
+    // model's backend becomes the active one.
+    this.activate();
     this.assertTrainable();
     const prepared = this.checkPrepared(data);
     const { order, start, end } = rows;
     if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= order.length)) {
       throw new ShapeError(`batch rows ${start}…${end} are not a non-empty range within the order's ${order.length} entries`);
     }
-    this.activate();
     const orderTensor = prepared.orderTensor(order, start, end);
     const loss = tf.tidy(() => {
       const batchRows = tf.slice(orderTensor, [start], [end - start]);
@@ -292,7 +295,7 @@ export class TfjsModel implements Model {
     assertWeightsMatchSpec(this.spec, weights);
     this.activate();
     tf.tidy(() => {
-      weightsToTensors(weights).forEach((value, i) => this.params[i]?.assign(value));
+      weightsToTensors(privateCopy(weights)).forEach((value, i) => this.params[i]?.assign(value));
     });
   }
 
@@ -303,7 +306,8 @@ export class TfjsModel implements Model {
 
   setOptimizerState(state: OptimizerState): void {
     this.activate();
-    this.optimizer.setState(state, this.spec);
+    const slots = Object.fromEntries(Object.entries(state.slots).map(([name, weights]) => [name, privateCopy(weights)]));
+    this.optimizer.setState({ ...state, slots }, this.spec);
   }
 
   dispose(): void {
@@ -313,6 +317,15 @@ export class TfjsModel implements Model {
     this.optimizer.dispose();
     this.disposed = true;
   }
+}
+
+/**
+ * A float32 copy nobody else holds. On the cpu backend a tensor made from a Float32Array keeps
+ * that very array as its storage (and a variable assigned from it shares it), so without the copy
+ * a caller changing its weights after createModel/setWeights would change the model.
+ */
+function privateCopy(weights: Weights): Weights {
+  return cloneWeights(weights, 'float32');
 }
 
 function readScalar(t: tf.Tensor): number {

@@ -1,4 +1,15 @@
-export { runConformanceSuite, expectClose, CONFORMANCE_TOLERANCE, type ConformanceOptions } from './conformance.js';
+export {
+  runConformanceSuite,
+  conformanceTestNames,
+  CONFORMANCE_AREAS,
+  expectClose,
+  CONFORMANCE_TOLERANCE,
+  type ConformanceArea,
+  type ConformanceContext,
+  type ConformanceOptions,
+  type ConformanceTest,
+  type ConformanceTolerances,
+} from './conformance.js';
 export {
   compareArrays,
   compareWeights,

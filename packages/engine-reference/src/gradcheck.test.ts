@@ -6,6 +6,7 @@ import {
   matrix,
   mlp,
   optimizer,
+  relativeError,
   Rng,
   validateSpec,
   type Activation,
@@ -158,6 +159,28 @@ describe('gradient check (float64 central differences)', () => {
     expect(report.passed).toBe(true);
     expect(gradientCheck(model, batch, { maxParameters: 100, seed: 9 }).parameters.map((p) => p.index)).toEqual(report.parameters.map((p) => p.index));
     expect(Array.from(model.getWeights().layers[0]!.kernel.data)).toEqual(Array.from(weights.layers[0]!.kernel.data));
+  });
+
+  it("measures with core's relativeError (floor·max(1, |L|)), and reports NaN when a side is not finite", () => {
+    const spec = mlp(2, [[3, 'tanh']], [1, 'sigmoid']);
+    const model = new ReferenceEngine({ dtype: 'float64' }).createModel(spec, initializeWeights(spec, new Rng(5), 'float64'), {
+      loss: 'binaryCrossEntropy',
+      optimizer: optimizer('sgd'),
+    });
+    const batch = { x: matrix(3, 2, [0.5, -1, 1, 0.25, -0.5, 0.75]), y: matrix(3, 1, [1, 0, 1]) };
+    const report = gradientCheck(model, batch, { floor: 1e-2 });
+    expect(report.floor).toBe(1e-2 * Math.max(1, Math.abs(report.loss)));
+    for (const p of report.parameters) expect(p.relativeError).toBe(relativeError(p.analytic, p.numeric, report.floor));
+    const infinite = Object.create(model) as typeof model;
+    infinite.lossAndGradients = (b) => {
+      const result = model.lossAndGradients(b);
+      result.gradients.layers[0]!.bias.data[1] = Number.POSITIVE_INFINITY;
+      return result;
+    };
+    const broken = gradientCheck(infinite, batch);
+    expect(broken.passed).toBe(false);
+    expect(broken.worst?.name).toBe('dense_0/bias');
+    expect(broken.worst?.relativeError).toBeNaN();
   });
 
   it('in float32 the same check is only good to about 1e-2 (use float64)', () => {

@@ -4,6 +4,7 @@ import {
   namedParameters,
   optimizer,
   parameterCount,
+  relativeError as coreRelativeError,
   Rng,
   SpecError,
   type Batch,
@@ -27,8 +28,9 @@ import { ReferenceEngine } from './engine.js';
  *
  * Errors, per parameter:
  * - absolute: |analytic − numeric|;
- * - relative: |analytic − numeric| / max(|analytic|, |numeric|, floor·max(1, |L|)), 0 when both
- *   are 0, where L is the loss at the unperturbed weights.
+ * - relative: core's `relativeError(analytic, numeric, floor·max(1, |L|))` =
+ *   |analytic − numeric| / max(|analytic|, |numeric|, floor·max(1, |L|)), 0 when they are equal,
+ *   where L is the loss at the unperturbed weights; NaN when either is not finite.
  * The check passes when every checked parameter's relative error is ≤ `tolerance` (default 1e-6).
  *
  * Why a floor: in float64 with h = 1e-6 the difference quotient carries rounding noise of about
@@ -97,10 +99,13 @@ export interface GradientCheckReport {
   readonly parameters: readonly ParameterCheck[];
 }
 
+/**
+ * Core's {@link coreRelativeError} — the same formula, `|a − n| / max(|a|, |n|, floor)`, 0 when
+ * equal — except that it is NaN (core: Infinity, or 0 for two equal infinities) whenever either
+ * side is not finite, as this report has always said.
+ */
 function relativeError(analytic: number, numeric: number, floor: number): number {
-  const difference = Math.abs(analytic - numeric);
-  if (difference === 0) return 0;
-  return difference / Math.max(Math.abs(analytic), Math.abs(numeric), floor);
+  return Number.isFinite(analytic) && Number.isFinite(numeric) ? coreRelativeError(analytic, numeric, floor) : Number.NaN;
 }
 
 /** Sorted indices to check in a tensor of `size` values. */

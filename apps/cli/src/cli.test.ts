@@ -1,97 +1,16 @@
 /**
  * End-to-end tests: each one runs the built CLI (`node dist/main.js`) as a subprocess, the way a
- * user does, and checks its exit status, its output and the files it writes.
+ * user does, and checks its exit status, its output and the files it writes. Engine selection and
+ * third-party engines: engines.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { AND_MODEL, expectFailure, MAIN, parseCsv, readModel, run, runJson, workspace } from './testing/cli.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(args: readonly string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs the CLI, expects exit 0, and parses stdout as exactly one JSON document. */
-async function runJson<T = Record<string, unknown>>(args: readonly string[]): Promise<T> {
-  const result = await run(args);
-  expect(result.stderr).not.toMatch(/twinprop: error/);
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
-/** A user mistake: the given exit status, one `twinprop: error:` line matching `message`, no stack trace. */
-async function expectFailure(args: readonly string[], code: number, message: RegExp): Promise<Result> {
-  const result = await run(args);
-  expect(result.code).toBe(code);
-  expect(result.stderr).toMatch(/^twinprop: error: /m);
-  expect(result.stderr).toMatch(message);
-  expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-  expect(result.stderr).not.toMatch(/internal error/);
-  return result;
-}
-
-interface ModelJson {
-  weights: { dtype: string; layers: Array<{ kernel: { data: number[] }; bias: { data: number[] } }> };
-  optimizerState?: { step: number };
-  metadata: { engine?: string; epochsCompleted?: number; batchesCompleted?: number; classNames?: string[]; standardization?: { mean: number[]; std: number[] } };
-}
-
-async function readModel(path: string): Promise<ModelJson> {
-  return JSON.parse(await readFile(path, 'utf8')) as ModelJson;
-}
-
-/** Parses the CSV `predict` writes (no quoted fields in these tests). */
-function parseCsv(text: string): { header: string[]; rows: string[][] } {
-  const [header = '', ...rows] = text.trim().split('\n');
-  return { header: header.split(','), rows: rows.map((r) => r.split(',')) };
-}
-
-let dir = '';
-const trainedModels = new Map<string, Promise<string>>();
-
-/** A model file trained once per test run (so tests that only read a model can run alone with -t). */
-function modelFile(name: string, args: readonly string[]): Promise<string> {
-  let file = trainedModels.get(name);
-  if (file === undefined) {
-    const path = join(dir, name);
-    file = run(['train', ...args, '--out', path, '--quiet']).then((result) => {
-      expect(result.code).toBe(0);
-      return path;
-    });
-    trainedModels.set(name, file);
-  }
-  return file;
-}
-
-const AND_MODEL = ['--dataset', 'and', '--hidden', 'none'];
-
-beforeAll(async () => {
-  expect(existsSync(MAIN), `build the CLI first: ${MAIN} is missing`).toBe(true);
-  dir = await mkdtemp(join(tmpdir(), 'twinprop-cli-'));
-});
-afterAll(async () => {
-  if (dir !== '') await rm(dir, { recursive: true, force: true });
-});
+const work = workspace();
 
 describe('datasets', () => {
   it('lists the built-in datasets with task and shape, as a table and as JSON', async () => {
@@ -112,7 +31,7 @@ describe('train', () => {
     const result = await run(['train', '--dataset', 'xor', '--hidden', '4', '--json']);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ engine: 'reference', backend: 'js', dtype: 'float32', dataset: 'xor', testAccuracy: 1, trainAccuracy: 1 });
+    expect(json).toMatchObject({ engine: 'reference', engineId: 'reference/float32', backend: 'js', dtype: 'float32', dataset: 'xor', testAccuracy: 1, trainAccuracy: 1 });
     for (const key of ['epochs', 'trainLoss', 'testLoss', 'seconds', 'samplesPerSecond']) expect(typeof json[key]).toBe('number');
     expect(json.trainLoss as number).toBeLessThan(0.05);
     expect(json.samplesPerSecond as number).toBeGreaterThan(0);
@@ -137,7 +56,7 @@ describe('train', () => {
   });
 
   it('standardizes Iris on the training part and stores the standardization and class names', async () => {
-    const out = join(dir, 'iris.json');
+    const out = join(work.dir, 'iris.json');
     await runJson(['train', '--dataset', 'iris', '--hidden', '8', '--epochs', '30', '--out', out, '--json']);
     const model = await readModel(out);
     expect(model.metadata.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
@@ -157,14 +76,14 @@ describe('train', () => {
 
 describe('CSV data', () => {
   it('trains on a CSV with a named label column, standardizes it, and predicts a CSV with columns in another order', async () => {
-    const csv = join(dir, 'parts.csv');
+    const csv = join(work.dir, 'parts.csv');
     const lines = ['width,kind,weight'];
     for (let i = 0; i < 60; i++) {
       const heavy = i % 2;
       lines.push(`${(10 + 5 * heavy + (i % 7) * 0.3).toFixed(1)},${heavy === 1 ? 'heavy' : 'light'},${200 + 60 * heavy + (i % 5) * 2}`);
     }
     await writeFile(csv, `${lines.join('\n')}\n`);
-    const out = join(dir, 'parts.json');
+    const out = join(work.dir, 'parts.json');
     const trained = await runJson(['train', '--dataset', csv, '--label', 'kind', '--hidden', '3', '--epochs', '40', '--out', out, '--json']);
     expect(trained).toMatchObject({ task: 'binary', trainRows: 48, testRows: 12, testAccuracy: 1 });
     const model = await readModel(out);
@@ -173,7 +92,7 @@ describe('CSV data', () => {
     expect(model.metadata.standardization?.mean[1]).toBeGreaterThan(215);
     expect(model.metadata.standardization?.mean[1]).toBeLessThan(255);
 
-    const points = join(dir, 'parts-to-predict.csv');
+    const points = join(work.dir, 'parts-to-predict.csv');
     await writeFile(points, 'weight,width\n262,15.5\n201,10.2\n');
     const result = await run(['predict', '--model', out, '--csv', points]);
     expect(result.code).toBe(0);
@@ -187,15 +106,17 @@ describe('train → save → evaluate → predict', () => {
   for (const engine of [['--engine', 'reference'], ['--engine', 'tfjs', '--backend', 'cpu']]) {
     it(`round trip on ${engine.join(' ')}`, async () => {
       const name = engine[1] ?? 'engine';
-      const out = join(dir, `circle-${name}.json`);
+      const out = join(work.dir, `circle-${name}.json`);
       const trained = await runJson(['train', '--dataset', 'circle', '--points', '200', '--hidden', '6', '--epochs', '40', '--out', out, ...engine, '--json']);
       expect(trained.engine).toBe(name);
+      expect(trained.engineId).toBe(name === 'tfjs' ? 'tfjs/cpu' : 'reference/float32');
       expect(trained.testAccuracy as number).toBeGreaterThan(0.9);
       expect((await readModel(out)).metadata.engine).toBe(name);
-      trainedModels.set(`circle-${name}.json`, Promise.resolve(out));
+      work.remember(`circle-${name}.json`, out);
 
       // The test part evaluated from the saved file gives the numbers training reported.
       const evaluated = await runJson(['evaluate', '--model', out, '--part', 'test', ...engine, '--json']);
+      expect(evaluated.engineId).toBe(trained.engineId);
       expect(evaluated.rows).toBe(trained.testRows);
       expect(evaluated.accuracy).toBe(trained.testAccuracy);
       expect(evaluated.loss as number).toBeCloseTo(trained.testLoss as number, 6);
@@ -213,7 +134,7 @@ describe('train → save → evaluate → predict', () => {
   }
 
   it('evaluate prints a confusion-matrix table with class names', async () => {
-    const out = await modelFile('and.json', AND_MODEL);
+    const out = await work.modelFile('and.json', AND_MODEL);
     const result = await run(['evaluate', '--model', out]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/accuracy\s+1\.000 \(4\/4\)/);
@@ -224,8 +145,8 @@ describe('train → save → evaluate → predict', () => {
   });
 
   it('predicts a CSV file: the input columns, then the class and one probability per class', async () => {
-    const model = await modelFile('and.json', AND_MODEL);
-    const csv = join(dir, 'gate.csv');
+    const model = await work.modelFile('and.json', AND_MODEL);
+    const csv = join(work.dir, 'gate.csv');
     await writeFile(csv, 'x1,x2,note\n0,0,a\n0,1,b\n1,0,c\n1,1,d\n');
     const result = await run(['predict', '--model', model, '--csv', csv]);
     expect(result.code).toBe(0);
@@ -233,19 +154,19 @@ describe('train → save → evaluate → predict', () => {
     expect(header).toEqual(['x1', 'x2', 'note', 'class', 'p_0', 'p_1']);
     expect(rows.map((r) => r[3])).toEqual(['0', '0', '0', '1']);
     for (const row of rows) expect(Number(row[4]) + Number(row[5])).toBeCloseTo(1, 3);
-    const outFile = join(dir, 'predictions.csv');
+    const outFile = join(work.dir, 'predictions.csv');
     expect((await run(['predict', '--model', model, '--csv', csv, '--out', outFile])).code).toBe(0);
     expect(await readFile(outFile, 'utf8')).toBe(result.stdout);
   });
 
   it('a model trained by one engine gives the same predictions on the other', async () => {
-    const grid = join(dir, 'grid.csv');
+    const grid = join(work.dir, 'grid.csv');
     const points = Array.from({ length: 121 }, (_, i) => `${(i % 11) - 5},${Math.floor(i / 11) - 5}`);
     await writeFile(grid, `x1,x2\n${points.join('\n')}\n`);
     const tfjs = ['--engine', 'tfjs', '--backend', 'cpu'];
     for (const trainedBy of ['reference', 'tfjs']) {
       const engine = trainedBy === 'tfjs' ? tfjs : ['--engine', 'reference'];
-      const model = await modelFile(`circle-${trainedBy}.json`, ['--dataset', 'circle', '--points', '200', '--hidden', '6', '--epochs', '40', ...engine]);
+      const model = await work.modelFile(`circle-${trainedBy}.json`, ['--dataset', 'circle', '--points', '200', '--hidden', '6', '--epochs', '40', ...engine]);
       const onReference = parseCsv((await run(['predict', '--model', model, '--csv', grid, '--engine', 'reference'])).stdout);
       const onTfjs = parseCsv((await run(['predict', '--model', model, '--csv', grid, ...tfjs])).stdout);
       expect(onReference.rows).toHaveLength(121);
@@ -254,6 +175,7 @@ describe('train → save → evaluate → predict', () => {
       const a = await runJson(['evaluate', '--model', model, '--engine', 'reference', '--json']);
       const b = await runJson(['evaluate', '--model', model, ...tfjs, '--json']);
       expect(b.engine).toBe('tfjs');
+      expect([a.engineId, b.engineId]).toEqual(['reference/float32', 'tfjs/cpu']);
       expect(b.confusionMatrix).toEqual(a.confusionMatrix);
       expect(b.loss as number).toBeCloseTo(a.loss as number, 4);
     }
@@ -270,23 +192,23 @@ describe('exit codes and messages', () => {
   });
 
   it('a bad CSV names the file, line and column (2)', async () => {
-    const csv = join(dir, 'bad.csv');
+    const csv = join(work.dir, 'bad.csv');
     await writeFile(csv, 'a,b,label\n1,2,x\n3,oops,y\n');
     await expectFailure(['train', '--dataset', csv], 2, /bad\.csv, line 3, column 2/);
   });
 
   it('a bad model file is a usage error (2)', async () => {
-    const truncated = join(dir, 'truncated.json');
+    const truncated = join(work.dir, 'truncated.json');
     await writeFile(truncated, '{"format":"twinprop-model","version":1,"spec":');
     await expectFailure(['evaluate', '--model', truncated], 2, /truncated\.json: .*truncated/);
-    const wrong = join(dir, 'wrong.json');
+    const wrong = join(work.dir, 'wrong.json');
     await writeFile(wrong, '{"hello": "world"}');
     await expectFailure(['predict', '--model', wrong, '--input', '0,1'], 2, /not a twinprop model file/);
-    await expectFailure(['evaluate', '--model', join(dir, 'missing.json')], 2, /missing\.json: no such file/);
+    await expectFailure(['evaluate', '--model', join(work.dir, 'missing.json')], 2, /missing\.json: no such file/);
   });
 
   it('a dataset that does not fit the model is a usage error (2)', async () => {
-    const model = await modelFile('and.json', AND_MODEL);
+    const model = await work.modelFile('and.json', AND_MODEL);
     await expectFailure(['evaluate', '--model', model, '--dataset', 'iris'], 2, /4 features per row, the model expects 2/);
     await expectFailure(['predict', '--model', model, '--input', '1,2,3'], 2, /--input has 3 values, the model expects 2/);
   });
@@ -318,7 +240,7 @@ describe('exit codes and messages', () => {
   });
 
   it('options that a checkpoint fixes cannot be changed on --resume (2)', async () => {
-    await expectFailure(['train', '--resume', await modelFile('and.json', AND_MODEL), '--hidden', '3'], 2, /--hidden cannot be given with --resume/);
+    await expectFailure(['train', '--resume', await work.modelFile('and.json', AND_MODEL), '--hidden', '3'], 2, /--hidden cannot be given with --resume/);
   });
 });
 
@@ -326,17 +248,17 @@ describe('checkpoints', () => {
   const base = ['train', '--dataset', 'circle', '--points', '200', '--hidden', '5', '--seed', '7', '--batch-size', '8', '--quiet'];
 
   it('--resume continues to bit-identical weights (after a saved model and after a periodic checkpoint)', async () => {
-    const full = join(dir, 'full.json');
-    const part = join(dir, 'part.json');
-    const resumed = join(dir, 'resumed.json');
-    const periodic = join(dir, 'periodic.json');
-    const fromCheckpoint = join(dir, 'from-checkpoint.json');
+    const full = join(work.dir, 'full.json');
+    const part = join(work.dir, 'part.json');
+    const resumed = join(work.dir, 'resumed.json');
+    const periodic = join(work.dir, 'periodic.json');
+    const fromCheckpoint = join(work.dir, 'from-checkpoint.json');
     await run([...base, '--epochs', '6', '--out', full]);
     await run([...base, '--epochs', '3', '--out', part]);
     expect((await run(['train', '--resume', part, '--epochs', '6', '--out', resumed, '--quiet'])).code).toBe(0);
     // A periodic checkpoint written at epoch 4 of a 6-epoch run.
     expect((await run([...base, '--epochs', '6', '--checkpoint-every', '4', '--out', periodic])).code).toBe(0);
-    const checkpoint = join(dir, 'periodic.checkpoint.json');
+    const checkpoint = join(work.dir, 'periodic.checkpoint.json');
     expect((await readModel(checkpoint)).metadata.epochsCompleted).toBe(4);
     expect((await run(['train', '--resume', checkpoint, '--out', fromCheckpoint, '--quiet'])).code).toBe(0);
 
@@ -351,7 +273,7 @@ describe('checkpoints', () => {
   });
 
   it('Ctrl-C writes a checkpoint and exits 130; resuming from it matches an uninterrupted run', async () => {
-    const checkpoint = join(dir, 'interrupted.json');
+    const checkpoint = join(work.dir, 'interrupted.json');
     // Batches of one row on 800 rows: an epoch takes long enough that the interrupt usually lands mid-epoch.
     const args = ['train', '--dataset', 'circle', '--points', '1000', '--hidden', '4', '--seed', '5', '--batch-size', '1', '--optimizer', 'momentum'];
     const child = spawn(process.execPath, [MAIN, ...args, '--epochs', '100000', '--checkpoint', checkpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -377,8 +299,8 @@ describe('checkpoints', () => {
     expect(saved.optimizerState?.step).toBe(epochs * 800 + batches);
 
     const target = String(epochs + 1);
-    const resumed = join(dir, 'interrupted-resumed.json');
-    const uninterrupted = join(dir, 'uninterrupted.json');
+    const resumed = join(work.dir, 'interrupted-resumed.json');
+    const uninterrupted = join(work.dir, 'uninterrupted.json');
     expect((await run(['train', '--resume', checkpoint, '--epochs', target, '--out', resumed, '--quiet'])).code).toBe(0);
     expect((await run([...args, '--epochs', target, '--out', uninterrupted, '--quiet'])).code).toBe(0);
     expect((await readModel(resumed)).weights).toEqual((await readModel(uninterrupted)).weights);
@@ -387,7 +309,7 @@ describe('checkpoints', () => {
 
 describe('pictures', () => {
   it('--plot writes a decision-boundary PNG (400×400) and a loss-curve PNG (600×300)', async () => {
-    const plots = join(dir, 'plots');
+    const plots = join(work.dir, 'plots');
     const json = await runJson(['train', '--dataset', 'spiral', '--points', '100', '--hidden', '6', '--epochs', '5', '--plot', plots, '--json']);
     expect(json.plots).toEqual([join(plots, 'loss.png'), join(plots, 'decision-boundary.png')]);
     const boundary = PNG.sync.read(await readFile(join(plots, 'decision-boundary.png')));
@@ -490,5 +412,34 @@ describe('gradcheck', () => {
     expect(json.passed).toBe(true);
     expect(json.engineComparison).toMatchObject({ engine: 'tfjs', backend: 'cpu', passed: true });
     expect(json.maxAbsoluteError).toBeLessThan(1e-4);
+  });
+});
+
+describe('predict --csv reads with the datasets CSV reader', () => {
+  it('BOM, CRLF, blank lines, quoted fields with commas and line breaks, 1e3-style numbers; other columns pass through', async () => {
+    const model = await work.modelFile('and.json', AND_MODEL);
+    const csv = join(work.dir, 'quoted.csv');
+    await writeFile(csv, '\uFEFF"note, first",x2,x1\r\n"a, b", 0 ,0\r\n\r\n"two\r\nlines",1e0,1\r\nplain,"1",0.0\r\n');
+    const result = await run(['predict', '--model', model, '--csv', csv]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('"note, first",x2,x1,class,p_0,p_1');
+    expect(lines[1]).toMatch(/^"a, b",0,0,0,/);
+    expect(lines[2]).toBe('"two\r');
+    expect(lines[3]).toMatch(/^lines",1e0,1,1,/);
+    expect(lines[4]).toMatch(/^plain,1,0\.0,0,/);
+  });
+
+  it('a bad cell names the file, line and column the way training data does (2)', async () => {
+    const model = await work.modelFile('and.json', AND_MODEL);
+    const csv = join(work.dir, 'bad-points.csv');
+    await writeFile(csv, 'x1,x2,note\n0,1,ok\n\n1,,empty\n');
+    await expectFailure(['predict', '--model', model, '--csv', csv], 2, /bad-points\.csv, line 4, column 2: feature "x2" is empty/);
+    await writeFile(csv, 'x1,x2\n0,1\n1,0,2\n');
+    await expectFailure(['predict', '--model', model, '--csv', csv], 2, /bad-points\.csv, line 3, column 3: this row has 3 fields but the header has 2/);
+    await expectFailure(['predict', '--model', model, '--csv', join(work.dir, 'no-points.csv')], 2, /no-points\.csv: no such file or directory/);
+    // The model's feature columns are found by name, else by position; neither: a shape error.
+    await writeFile(csv, 'a,b,c\n0,1,2\n');
+    await expectFailure(['predict', '--model', model, '--csv', csv], 2, /lacks the model's feature columns "x1", "x2"/);
   });
 });

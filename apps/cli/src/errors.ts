@@ -5,7 +5,7 @@ export const EXIT = {
   ok: 0,
   /** Training failed (the loss became NaN or infinite). */
   trainingFailed: 1,
-  /** A usage or input error: bad flag, unknown dataset, bad CSV or model file, shape mismatch, backend unavailable. */
+  /** A usage or input error: bad flag, unknown dataset or engine, bad CSV or model file, shape mismatch, backend unavailable. */
   usage: 2,
   /** A bug in twinprop (the message carries a stack trace). */
   internal: 70,
@@ -20,7 +20,11 @@ export class UsageError extends TwinpropError {
   }
 }
 
-/** The exit status for an error twinprop raised on purpose; `undefined` for anything else (a bug). */
+/**
+ * The exit status for an error twinprop raised on purpose: 1 when training failed, 2 for every
+ * other code (a usage or input error), including codes this list does not name yet. A bug is never
+ * a TwinpropError; main.ts gives those 70.
+ */
 export function exitCodeFor(error: TwinpropError): number {
   switch (error.code) {
     case 'NON_FINITE_LOSS':
@@ -31,6 +35,8 @@ export function exitCodeFor(error: TwinpropError): number {
     case 'SHAPE_MISMATCH':
     case 'UNSUPPORTED':
     case 'BACKEND_UNAVAILABLE':
+    case 'ENGINE_UNKNOWN':
+    case 'ENGINE_MODULE_INVALID':
     case 'DATA_INVALID':
       return EXIT.usage;
     default:

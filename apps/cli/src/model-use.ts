@@ -1,50 +1,38 @@
 import type { Command } from 'commander';
-import { classesOf, cloneWeights, readModelFile, type Matrix, type Model, type ModelFile, type Task } from '@twinprop/core';
-import { createEngine, type EngineRequest } from './engines.js';
-import { engineRequest, type EngineOptions } from './options.js';
+import { ACTIVATION_DEFINITIONS, classesOf, cloneWeights, readModelFile, type Matrix, type Model, type ModelFile, type Task } from '@twinprop/core';
+import { engines } from '@twinprop/toolkit';
 import { classNamesFor } from './data.js';
+import { engineRequest, engineSelector, type EngineOptions } from './engine-options.js';
 
 /** A saved model loaded into the engine the user chose (by default the reference engine). */
 export interface OpenModel {
   readonly file: ModelFile;
   readonly model: Model;
+  /** The registry id of the engine it runs on, e.g. `reference/float64` or `tfjs/wasm`. */
+  readonly engineId: string;
   readonly task: Task;
   /** Names of the classes by index (classification only). */
   readonly classNames: string[] | undefined;
 }
 
-/** The task a model file was trained for (from its metadata, else from its output layer). */
+/** The task a model file was trained for (from its metadata, else what its output layer predicts). */
 export function taskOf(file: ModelFile): Task {
-  if (file.metadata.task !== undefined) return file.metadata.task;
-  switch (file.spec.output.activation) {
-    case 'softmax':
-      return 'multiclass';
-    case 'sigmoid':
-    case 'step':
-      return 'binary';
-    case 'linear':
-    case 'tanh':
-    case 'relu':
-    case 'leakyRelu':
-      return 'regression';
-  }
+  return file.metadata.task ?? ACTIVATION_DEFINITIONS[file.spec.output.activation].task;
 }
 
 /**
- * Reads a model file and loads it into an engine. Weights are converted to the engine's dtype
- * (tfjs computes in float32), so a model trained by either engine runs on either.
+ * Reads a model file and loads it into an engine: the one `--engine` names, else the reference
+ * engine, in the file's precision where the engine offers it. Weights are converted to the
+ * engine's dtype (tfjs computes in float32), so a model trained by either engine runs on either.
  */
 export async function openModel(path: string, command: Command, options: EngineOptions): Promise<OpenModel> {
+  const request = await engineRequest(command, options);
   const file = await readModelFile(path);
-  const chosen = command.getOptionValueSource('engine') === 'cli' ? options.engine : 'reference';
-  const fallback: Partial<EngineRequest> = chosen === 'reference' ? { dtype: file.weights.dtype } : {};
-  const request = engineRequest(command, options, fallback);
-  const engine = await createEngine(request);
-  const model = engine.createModel(file.spec, cloneWeights(file.weights, engine.dtype), file.training);
+  const resolved = await engines.resolve(engineSelector(request, { dtype: file.weights.dtype }));
+  const model = resolved.engine.createModel(file.spec, cloneWeights(file.weights, resolved.engine.dtype), file.training);
   const task = taskOf(file);
-  return { file, model, task, classNames: classNamesFor(task, file.spec.output.units, file.metadata.classNames) };
+  return { file, model, engineId: resolved.id, task, classNames: classNamesFor(task, file.spec.output.units, file.metadata.classNames) };
 }
-
 
 /** Class index of every row of a model's outputs (threshold 0.5 for one unit, else argmax). */
 export function predictedClasses(outputs: Matrix): Int32Array {

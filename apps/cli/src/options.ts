@@ -1,12 +1,6 @@
 import { Option, type Command } from 'commander';
-import { ACTIVATIONS, DTYPES, LOSSES, type Activation, type DType } from '@twinprop/core';
-import { BACKEND_CHOICES, ENGINE_NAMES, type BackendChoice, type EngineName, type EngineRequest } from './engines.js';
+import { HIDDEN_ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type LossName } from '@twinprop/core';
 import { hiddenLayers, noise, nonNegativeNumber, positiveInteger, seed } from '@twinprop/toolkit';
-
-/** Hidden-layer activations trainable by gradient descent (`step` is the perceptron's; see `twinprop perceptron`). */
-export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a): a is Exclude<Activation, 'softmax' | 'step'> => a !== 'softmax' && a !== 'step');
-/** Output activations trainable by gradient descent. */
-export const OUTPUT_ACTIVATIONS = ACTIVATIONS.filter((a): a is Exclude<Activation, 'step'> => a !== 'step');
 
 /** Applies twinprop's error conventions to a command: errors through our handler, help after a mistake. */
 export function configure(command: Command): Command {
@@ -17,37 +11,13 @@ export function configure(command: Command): Command {
     .allowExcessArguments(false);
 }
 
-export interface EngineOptions {
-  engine: EngineName;
-  backend: BackendChoice;
-  dtype?: DType;
-}
-
-/** `dtypeDefault` describes the default for this command's help, e.g. `float32`. */
-export function addEngineOptions(command: Command, dtypeDefault = 'float32'): Command {
-  return command
-    .addOption(new Option('--engine <name>', 'engine to compute with').choices(ENGINE_NAMES).default('reference'))
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (tfjs engine only)').choices(BACKEND_CHOICES).default('auto'))
-    .addOption(
-      new Option('--dtype <dtype>', `precision; tfjs computes in float32 only (default: ${dtypeDefault})`).choices(DTYPES),
-    );
-}
-
-/** What the user asked of the engine factory; `backend` only when given on the command line. */
-export function engineRequest(command: Command, options: EngineOptions, fallback: Partial<EngineRequest> = {}): EngineRequest {
-  const given = (key: string): boolean => command.getOptionValueSource(key) === 'cli';
-  return {
-    engine: given('engine') ? options.engine : (fallback.engine ?? options.engine),
-    backend: given('backend') ? options.backend : fallback.backend,
-    dtype: options.dtype ?? fallback.dtype,
-  };
-}
-
 export interface ModelOptions {
   hidden: number[];
-  activation: Exclude<Activation, 'softmax' | 'step'>;
-  output?: Exclude<Activation, 'step'>;
-  loss?: (typeof LOSSES)[number];
+  /** One of core's HIDDEN_ACTIVATIONS (commander checks the choice). */
+  activation: Activation;
+  /** One of core's OUTPUT_ACTIVATIONS. */
+  output?: Activation;
+  loss?: LossName;
   l1: number;
   l2: number;
 }

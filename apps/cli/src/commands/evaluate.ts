@@ -4,10 +4,9 @@ import { fitToSpec, loadSource, scaleWith, splitAndScale, type DataSource } from
 import { UsageError } from '../errors.js';
 import { out, printJson } from '../io.js';
 import { openModel } from '../model-use.js';
-import { addEngineOptions, configure, type EngineOptions } from '../options.js';
-import { noise, positiveInteger, seed } from '@twinprop/toolkit';
-import { formatAccuracy, formatLoss } from '@twinprop/toolkit';
-import { renderPairs, renderTable } from '@twinprop/toolkit';
+import { addEngineOptions, type EngineOptions } from '../engine-options.js';
+import { configure } from '../options.js';
+import { formatAccuracy, formatLoss, noise, positiveInteger, renderPairs, renderTable, seed } from '@twinprop/toolkit';
 import { runConfigOf } from '../run-file.js';
 
 const PARTS = ['all', 'train', 'test'] as const;
@@ -40,7 +39,7 @@ export function evaluateCommand(): Command {
     );
   addEngineOptions(command, 'the model file’s dtype on reference')
     .option('--json', 'print the results as one JSON object')
-    .addHelpText('after', '\nExamples:\n  twinprop evaluate --model xor.json\n  twinprop evaluate --model iris.json --dataset iris --part test --engine tfjs --backend cpu')
+    .addHelpText('after', '\nExamples:\n  twinprop evaluate --model xor.json\n  twinprop evaluate --model iris.json --dataset iris --part test --engine tfjs/cpu')
     .action(async (options: EvaluateOptions, self: Command) => {
       await runEvaluate(options, self);
     });
@@ -48,7 +47,7 @@ export function evaluateCommand(): Command {
 }
 
 async function runEvaluate(options: EvaluateOptions, command: Command): Promise<void> {
-  const { file, model, task, classNames } = await openModel(options.model, command, options);
+  const { file, model, engineId, task, classNames } = await openModel(options.model, command, options);
   try {
     const trainedOn = file.metadata.dataset;
     const name = options.dataset ?? trainedOn;
@@ -81,6 +80,7 @@ async function runEvaluate(options: EvaluateOptions, command: Command): Promise<
       spec: describeSpec(file.spec),
       trainedBy: file.metadata.engine ?? 'unknown',
       engine: model.engine,
+      engineId,
       backend: model.backend,
       dtype: model.dtype,
       dataset: name,

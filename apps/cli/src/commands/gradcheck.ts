@@ -1,33 +1,30 @@
 import { Command } from 'commander';
 import {
   cloneWeights,
-  defaultLossFor,
+  compareWeights,
   deriveSeed,
   describeSpec,
   initializeWeights,
   namedParameters,
   optimizer,
+  parseEngineId,
   Rng,
   selectRows,
-  validateSpec,
-  validateTrainingConfig,
+  worstAbs,
+  worstRel,
   type Batch,
-  type Dataset,
   type ModelSpec,
-  type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
-import { binaryToMulticlass, fitStandardization } from '@twinprop/datasets';
-import { referenceGradientCheck, type GradientCheckReport, type ParameterCheck, type TensorCheck } from '@twinprop/engine-reference';
+import { fitStandardization } from '@twinprop/datasets';
+import { gradientCheck, type GradientCheckReport, type ParameterCheck, type TensorCheck } from '@twinprop/engine-reference';
+import { engines, formatError, formatLoss, formatNumber, positiveInteger, positiveNumber, renderTable } from '@twinprop/toolkit';
 import { loadSource, scaleWith, standardizeByDefault } from '../data.js';
-import { createEngine } from '../engines.js';
+import { addEngineOptions, engineRequest, engineSelector, type EngineOptions } from '../engine-options.js';
 import { EXIT, UsageError } from '../errors.js';
 import { out, printJson } from '../io.js';
-import { addDataOptions, addEngineOptions, addModelOptions, configure, engineRequest, type DataOptions, type EngineOptions, type ModelOptions } from '../options.js';
-import { positiveInteger, positiveNumber } from '@twinprop/toolkit';
-import { formatError, formatLoss, formatNumber } from '@twinprop/toolkit';
-import { renderTable } from '@twinprop/toolkit';
-import { defaultOutputFor } from './train.js';
+import { modelFromOptions } from '../model-spec.js';
+import { addDataOptions, addModelOptions, configure, type DataOptions, type ModelOptions } from '../options.js';
 
 interface GradcheckOptions extends DataOptions, ModelOptions, EngineOptions {
   rows: number;
@@ -38,9 +35,14 @@ interface GradcheckOptions extends DataOptions, ModelOptions, EngineOptions {
   json?: boolean;
 }
 
-/** tfjs computes in float32: its gradients are compared with the float64 reference within |Δ| ≤ atol + rtol·|reference|. */
-const TFJS_ABSOLUTE_TOLERANCE = 1e-5;
-const TFJS_RELATIVE_TOLERANCE = 1e-3;
+/** Where finite differences run: the reference engine in float64. Any other engine is compared with it. */
+const FINITE_DIFFERENCE_ENGINE = 'reference/float64';
+
+/** An engine in float32 passes when every |Δ| ≤ atol + rtol·|reference| against the float64 reference (torch.allclose's rule). */
+const FLOAT32_ABSOLUTE_TOLERANCE = 1e-5;
+const FLOAT32_RELATIVE_TOLERANCE = 1e-3;
+/** The denominator floor of the reported relative errors (core's relativeError), so near-zero gradients do not turn rounding into huge ratios. */
+const RELATIVE_ERROR_FLOOR = 1e-7;
 
 export function gradcheckCommand(): Command {
   const command = new Command('gradcheck').description(
@@ -56,7 +58,7 @@ export function gradcheckCommand(): Command {
     .option('--max-parameters <n>', 'check at most this many parameters (a seeded sample)', positiveInteger, 5000);
   addEngineOptions(command, 'float64 for finite differences')
     .option('--json', 'print the result as one JSON object')
-    .addHelpText('after', '\nExit status 1 when a check fails.\n\nExamples:\n  twinprop gradcheck --dataset xor --hidden 4\n  twinprop gradcheck --dataset iris --hidden 8,8 --activation relu --l2 0.01 --engine tfjs --backend cpu')
+    .addHelpText('after', '\nExit status 1 when a check fails.\n\nExamples:\n  twinprop gradcheck --dataset xor --hidden 4\n  twinprop gradcheck --dataset iris --hidden 8,8 --activation relu --l2 0.01 --engine tfjs/cpu')
     .action(async (options: GradcheckOptions, self: Command) => {
       await runGradcheck(options, self);
     });
@@ -73,6 +75,7 @@ interface TensorComparison {
 
 interface EngineComparison {
   readonly engine: string;
+  readonly engineId: string;
   readonly backend: string;
   readonly dtype: string;
   readonly lossReference: number;
@@ -85,61 +88,53 @@ interface EngineComparison {
   readonly tensors: TensorComparison[];
 }
 
-function buildSpec(data: Dataset, options: GradcheckOptions): { spec: ModelSpec; training: TrainingConfig; data: Dataset } {
-  const output = options.output ?? defaultOutputFor(data.task);
-  const shaped = data.task === 'binary' && output === 'softmax' ? binaryToMulticlass(data) : data;
-  const spec = validateSpec({
-    inputSize: shaped.x.cols,
-    hidden: options.hidden.map((units) => ({ units, activation: options.activation })),
-    output: { units: shaped.y.cols, activation: output },
-  });
-  const regularization = { ...(options.l1 > 0 ? { l1: options.l1 } : {}), ...(options.l2 > 0 ? { l2: options.l2 } : {}) };
-  const training = validateTrainingConfig(spec, {
-    loss: options.loss ?? defaultLossFor(output),
-    optimizer: optimizer('sgd'),
-    ...(Object.keys(regularization).length > 0 ? { regularization } : {}),
-  });
-  return { spec, training, data: shaped };
-}
-
 async function runGradcheck(options: GradcheckOptions, command: Command): Promise<void> {
-  const request = engineRequest(command, options);
-  if (request.engine === 'reference' && request.dtype === 'float32') {
-    throw new UsageError('the finite-difference check runs in float64 (in float32 the differences are mostly rounding noise); drop --dtype');
+  const request = await engineRequest(command, options);
+  // The engine under test; the reference engine runs in float64 here unless told otherwise.
+  const selector = engineSelector(request, { dtype: 'float64' });
+  const fdEngine = parseEngineId(FINITE_DIFFERENCE_ENGINE);
+  if (selector.engine === fdEngine.engine && engines.candidates(selector).variants.every((v) => v.dtype !== 'float64')) {
+    throw new UsageError(
+      `the finite-difference check runs in float64 (in float32 the differences are mostly rounding noise); ${request.dtype === undefined ? `use --engine ${FINITE_DIFFERENCE_ENGINE}` : 'drop --dtype'}`,
+    );
   }
   const name = options.dataset ?? 'xor';
   const loaded = await loadSource({ dataset: name, points: options.points, noise: options.noise, seed: options.seed, label: options.label });
-  const { spec, training, data } = buildSpec(loaded, options);
+  const { spec, training, data } = modelFromOptions(loaded, options, optimizer('sgd'));
   const count = Math.min(options.rows, data.x.rows);
   // A seeded sample of rows, so generators that emit one class first still give a mixed batch.
   const indices = Array.from(new Rng(deriveSeed(options.seed, 'gradcheck/rows')).permutation(data.x.rows).subarray(0, count)).sort((a, b) => a - b);
   const raw: Batch = { x: selectRows(data.x, indices, 'float64'), y: selectRows(data.y, indices, 'float64') };
   const batch: Batch = standardizeByDefault(name) ? { ...raw, x: scaleWith({ ...data, ...raw }, fitStandardization(raw.x)).x } : raw;
   const weights = initializeWeights(spec, new Rng(deriveSeed(options.seed, 'init')), 'float64');
-  const report = referenceGradientCheck(spec, weights, batch, {
-    loss: training.loss,
-    ...(training.regularization === undefined ? {} : { regularization: training.regularization }),
-    step: options.step,
-    tolerance: options.tolerance,
-    maxParameters: options.maxParameters,
-    seed: options.seed,
-  });
+
+  const reference = await engines.resolve(FINITE_DIFFERENCE_ENGINE);
+  const referenceModel = reference.engine.createModel(spec, weights, training);
+  let report: GradientCheckReport;
+  let comparison: EngineComparison | undefined;
+  let engineId = reference.id;
+  try {
+    report = gradientCheck(referenceModel, batch, { step: options.step, tolerance: options.tolerance, maxParameters: options.maxParameters, seed: options.seed });
+    const underTest = await engines.resolve(selector);
+    engineId = underTest.id;
+    if (underTest.id !== reference.id) {
+      const model = underTest.engine.createModel(spec, cloneWeights(weights, underTest.engine.dtype), training);
+      try {
+        comparison = compareEngines(referenceModel.lossAndGradients(batch), model.lossAndGradients(batch), {
+          engine: model.engine,
+          engineId: underTest.id,
+          backend: model.backend,
+          dtype: model.dtype,
+        });
+      } finally {
+        model.dispose();
+      }
+    }
+  } finally {
+    referenceModel.dispose();
+  }
 
   const fd = withAbsoluteTolerance(report, options.atol);
-
-  let comparison: EngineComparison | undefined;
-  if (request.engine === 'tfjs') {
-    const tfjs = await createEngine(request);
-    const reference = await createEngine({ engine: 'reference', dtype: 'float64' });
-    const tfjsModel = tfjs.createModel(spec, cloneWeights(weights, tfjs.dtype), training);
-    const referenceModel = reference.createModel(spec, weights, training);
-    try {
-      comparison = compareEngines(referenceModel.lossAndGradients(batch), tfjsModel.lossAndGradients(batch), { engine: tfjsModel.engine, backend: tfjsModel.backend, dtype: tfjsModel.dtype });
-    } finally {
-      tfjsModel.dispose();
-      referenceModel.dispose();
-    }
-  }
   const passed = fd.passed && (comparison?.passed ?? true);
   const shapes = new Map(namedParameters(weights).map((p) => [p.name, p.tensor.shape]));
   if (options.json === true) {
@@ -149,13 +144,15 @@ async function runGradcheck(options: GradcheckOptions, command: Command): Promis
       rows: count,
       spec: describeSpec(spec),
       loss: training.loss,
-      engine: request.engine,
+      engine: parseEngineId(engineId).engine,
+      engineId,
       maxAbsoluteError: headline.maxAbsoluteError,
       maxRelativeError: headline.maxRelativeError,
       passed,
       finiteDifferences: {
-        engine: 'reference',
-        dtype: 'float64',
+        engine: fdEngine.engine,
+        engineId: reference.id,
+        dtype: reference.variant.dtype,
         loss: report.loss,
         step: report.step,
         tolerance: report.tolerance,
@@ -187,42 +184,40 @@ function withAbsoluteTolerance(report: GradientCheckReport, atol: number): Gradi
   return { ...report, tensors, passed: report.parameters.every(ok) };
 }
 
-/** Relative error with a floor on the denominator, so near-zero gradients do not turn rounding into huge ratios. */
-function relative(a: number, b: number, floor = 1e-7): number {
-  const d = Math.abs(a - b);
-  return d === 0 ? 0 : d / Math.max(Math.abs(a), Math.abs(b), floor);
+/** The pass rule stated in the report: every |other − reference| ≤ atol + rtol·|reference|. */
+function allClose(reference: ArrayLike<number>, other: ArrayLike<number>): boolean {
+  if (reference.length !== other.length) return false;
+  for (let i = 0; i < reference.length; i++) {
+    const expected = reference[i] ?? Number.NaN;
+    if (!(Math.abs((other[i] ?? Number.NaN) - expected) <= FLOAT32_ABSOLUTE_TOLERANCE + FLOAT32_RELATIVE_TOLERANCE * Math.abs(expected))) return false;
+  }
+  return true;
 }
 
+/** Another engine's analytic gradients against the float64 reference's, tensor by tensor (core's compareWeights: shapes first, then values). */
 function compareEngines(
   reference: { loss: number; gradients: Weights },
   other: { loss: number; gradients: Weights },
-  info: { engine: string; backend: string; dtype: string },
+  info: { engine: string; engineId: string; backend: string; dtype: string },
 ): EngineComparison {
-  const referenceTensors = namedParameters(reference.gradients);
-  const otherTensors = namedParameters(other.gradients);
-  const tensors = referenceTensors.map(({ name, tensor }, t) => {
-    const theirs = otherTensors[t]?.tensor.data ?? new Float64Array(0);
-    let maxAbsoluteError = 0;
-    let maxRelativeError = 0;
-    let passed = theirs.length === tensor.data.length;
-    for (let i = 0; i < tensor.data.length; i++) {
-      const expected = tensor.data[i] ?? 0;
-      const actual = theirs[i] ?? Number.NaN;
-      const absolute = Math.abs(expected - actual);
-      maxAbsoluteError = Math.max(maxAbsoluteError, absolute);
-      maxRelativeError = Math.max(maxRelativeError, relative(expected, actual));
-      if (!(absolute <= TFJS_ABSOLUTE_TOLERANCE + TFJS_RELATIVE_TOLERANCE * Math.abs(expected))) passed = false;
-    }
-    return { name, shape: tensor.shape, maxAbsoluteError, maxRelativeError, passed };
-  });
+  const diffs = compareWeights(reference.gradients, other.gradients, RELATIVE_ERROR_FLOOR);
+  const ours = namedParameters(reference.gradients);
+  const theirs = namedParameters(other.gradients);
+  const tensors = diffs.map((d, t) => ({
+    name: d.name,
+    shape: d.shape,
+    maxAbsoluteError: d.maxAbs,
+    maxRelativeError: d.maxRel,
+    passed: d.shapeMatches && allClose(ours[t]?.tensor.data ?? [], theirs[t]?.tensor.data ?? []),
+  }));
   return {
     ...info,
     lossReference: reference.loss,
     loss: other.loss,
-    absoluteTolerance: TFJS_ABSOLUTE_TOLERANCE,
-    relativeTolerance: TFJS_RELATIVE_TOLERANCE,
-    maxAbsoluteError: Math.max(0, ...tensors.map((t) => t.maxAbsoluteError)),
-    maxRelativeError: Math.max(0, ...tensors.map((t) => t.maxRelativeError)),
+    absoluteTolerance: FLOAT32_ABSOLUTE_TOLERANCE,
+    relativeTolerance: FLOAT32_RELATIVE_TOLERANCE,
+    maxAbsoluteError: worstAbs(diffs),
+    maxRelativeError: worstRel(diffs),
     passed: tensors.every((t) => t.passed),
     tensors,
   };

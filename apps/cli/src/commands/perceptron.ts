@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander';
 import { optimizer } from '@twinprop/core';
 import { gateDataset, GATES, type Gate } from '@twinprop/datasets';
-import { createReferenceEngine, trainPerceptron } from '@twinprop/engine-reference';
+import { trainPerceptron } from '@twinprop/engine-reference';
 import { out, printJson } from '../io.js';
 import { configure } from '../options.js';
-import { positiveInteger, positiveNumber, seed } from '@twinprop/toolkit';
-import { renderTable } from '@twinprop/toolkit';
+import { engines, positiveInteger, positiveNumber, renderTable, seed } from '@twinprop/toolkit';
 
 interface PerceptronOptions {
   gate: Gate;
@@ -39,8 +38,8 @@ export function perceptronCommand(): Command {
     .option('--seed <n>', 'visit the rows in a seeded random order each epoch (default: in table order)', seed)
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExamples:\n  twinprop perceptron --gate and\n  twinprop perceptron --gate xor')
-    .action((options: PerceptronOptions) => {
-      runPerceptron(options);
+    .action(async (options: PerceptronOptions) => {
+      await runPerceptron(options);
     });
   return configure(command);
 }
@@ -50,7 +49,7 @@ function fire(w: readonly number[], b: number, x: readonly number[]): number {
   return w.reduce((z, wi, i) => z + wi * (x[i] ?? 0), b) > 0 ? 1 : 0;
 }
 
-function runPerceptron(options: PerceptronOptions): void {
+async function runPerceptron(options: PerceptronOptions): Promise<void> {
   const data = gateDataset(options.gate);
   const report = trainPerceptron(data, {
     learningRate: options.lr,
@@ -58,7 +57,7 @@ function runPerceptron(options: PerceptronOptions): void {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   // Predictions of the learned weights, computed by the reference engine's step layer.
-  const model = createReferenceEngine({ dtype: 'float64' }).createModel(report.spec, report.weights, {
+  const model = (await engines.create('reference/float64')).createModel(report.spec, report.weights, {
     loss: 'meanSquaredError',
     optimizer: optimizer('sgd'),
   });

@@ -1,15 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import { Command } from 'commander';
-import { DataError, ShapeError, type Matrix } from '@twinprop/core';
+import { ShapeError, type Matrix } from '@twinprop/core';
+import { formatCsvRow, loadCsvFeatures } from '@twinprop/datasets';
 import { scaleWith } from '../data.js';
 import { UsageError } from '../errors.js';
 import { out, printJson } from '../io.js';
 import { openModel, predictedClasses, probabilitiesOf, type OpenModel } from '../model-use.js';
-import { csvLine, readCsvTable } from '../csv.js';
-import { addEngineOptions, configure, type EngineOptions } from '../options.js';
-import { numberList } from '@twinprop/toolkit';
-import { formatProbability } from '@twinprop/toolkit';
-import { renderPairs } from '@twinprop/toolkit';
+import { addEngineOptions, type EngineOptions } from '../engine-options.js';
+import { configure } from '../options.js';
+import { formatProbability, numberList, renderPairs } from '@twinprop/toolkit';
 
 interface PredictOptions extends EngineOptions {
   model: string;
@@ -85,7 +84,11 @@ function predictOne(opened: OpenModel, input: number[], json: boolean): void {
   );
 }
 
-/** Which header columns hold the model's features: by name when the model knows them, else all columns. */
+/**
+ * Which header columns hold the model's features: by name when the model knows them and the header
+ * has them all, else by position when the header has exactly as many columns as the model has
+ * inputs. (By position even when the header names other columns: a stricter rule is planned.)
+ */
 function featureColumns(opened: OpenModel, header: readonly string[], file: string): number[] {
   const inputs = opened.file.spec.inputSize;
   const names = opened.file.metadata.featureNames;
@@ -104,34 +107,23 @@ function featureColumns(opened: OpenModel, header: readonly string[], file: stri
 }
 
 async function predictCsv(opened: OpenModel, file: string, outFile: string | undefined): Promise<void> {
-  const table = await readCsvTable(file);
-  const columns = featureColumns(opened, table.header, file);
-  const x = new Float64Array(table.rows.length * columns.length);
-  table.rows.forEach((row, r) => {
-    columns.forEach((c, j) => {
-      const cell = row.cells[c] ?? '';
-      const value = cell === '' ? Number.NaN : Number(cell);
-      if (!Number.isFinite(value)) {
-        throw new DataError(`${JSON.stringify(table.header[c] ?? '')} is ${JSON.stringify(cell)}, not a finite number`, { file, line: row.line, column: c + 1 });
-      }
-      x[r * columns.length + j] = value;
-    });
-  });
-  const outputs = predictMatrix(opened, { rows: table.rows.length, cols: columns.length, data: x });
+  // The same reader and rules as training data (quotes, BOM, blank lines, numbers, error positions).
+  const table = await loadCsvFeatures(file, { features: (header) => featureColumns(opened, header, file) });
+  const outputs = predictMatrix(opened, table.x);
   const lines: string[] = [];
   if (opened.task === 'regression' || opened.classNames === undefined) {
     const extra = outputs.cols === 1 ? ['prediction'] : Array.from({ length: outputs.cols }, (_, i) => `prediction_${i + 1}`);
-    lines.push(csvLine([...table.header, ...extra]));
-    table.rows.forEach((row, r) => {
-      lines.push(csvLine([...row.cells, ...Array.from(outputs.data.subarray(r * outputs.cols, (r + 1) * outputs.cols), (v) => String(v))]));
+    lines.push(formatCsvRow([...table.header, ...extra]));
+    table.records.forEach((row, r) => {
+      lines.push(formatCsvRow([...row.cells, ...Array.from(outputs.data.subarray(r * outputs.cols, (r + 1) * outputs.cols), (v) => String(v))]));
     });
   } else {
     const names = opened.classNames;
     const classes = predictedClasses(outputs);
-    lines.push(csvLine([...table.header, 'class', ...names.map((n) => `p_${n}`)]));
-    table.rows.forEach((row, r) => {
+    lines.push(formatCsvRow([...table.header, 'class', ...names.map((n) => `p_${n}`)]));
+    table.records.forEach((row, r) => {
       const k = classes[r] ?? 0;
-      lines.push(csvLine([...row.cells, names[k] ?? String(k), ...probabilitiesOf(outputs, r).map((p) => formatProbability(p))]));
+      lines.push(formatCsvRow([...row.cells, names[k] ?? String(k), ...probabilitiesOf(outputs, r).map((p) => formatProbability(p))]));
     });
   }
   const text = `${lines.join('\n')}\n`;

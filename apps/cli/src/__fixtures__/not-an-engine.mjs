@@ -1,0 +1,2 @@
+/** A module that `--engine-module` must refuse: it exports no engine provider. */
+export const greeting = 'hello';

@@ -1,0 +1,182 @@
+import {
+  cloneWeights,
+  deriveSeed,
+  initializeWeights,
+  optimizer,
+  readModelFile,
+  Rng,
+  type Dataset,
+  type DType,
+  type ModelFile,
+  type ModelSpec,
+  type OptimizerKind,
+  type OptimizerState,
+  type TrainingConfig,
+  type Weights,
+} from '@twinprop/core';
+import { fitToSpec, loadSource, standardizeByDefault } from '../../data.js';
+import { DEFAULT_ENGINE, isRegisteredEngine, type EngineOptions, type EnginePreference } from '../../engine-options.js';
+import { UsageError } from '../../errors.js';
+import { warn } from '../../io.js';
+import { modelFromOptions } from '../../model-spec.js';
+import type { DataOptions, ModelOptions } from '../../options.js';
+import { historyOf, runConfigOf, type HistoryEntry, type RunConfig } from '../../run-file.js';
+
+/** Set-up of a training run: a fresh one from the options, or one resumed from a model file. */
+
+export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions {
+  optimizer: OptimizerKind;
+  lr?: number;
+  epochs?: number;
+  batchSize: number;
+  testSplit: number;
+  standardize?: boolean;
+  out?: string;
+  plot?: string;
+  checkpointEvery?: number;
+  checkpoint?: string;
+  resume?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Options that define a run; a checkpoint fixes them, so they cannot be given with --resume. */
+const RUN_OPTIONS = [
+  'dataset',
+  'label',
+  'points',
+  'noise',
+  'seed',
+  'hidden',
+  'activation',
+  'output',
+  'loss',
+  'l1',
+  'l2',
+  'optimizer',
+  'lr',
+  'batchSize',
+  'testSplit',
+  'standardize',
+] as const;
+
+/** Updates per run that the default epoch count aims for on small datasets. */
+export const DEFAULT_MIN_UPDATES = 2000;
+export const DEFAULT_EPOCHS = 100;
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** 100 epochs, or more on small datasets so that training makes at least 2000 updates. */
+export function defaultEpochs(trainRows: number, batchSize: number): number {
+  const batchesPerEpoch = Math.ceil(trainRows / Math.min(batchSize, trainRows));
+  return Math.max(DEFAULT_EPOCHS, Math.ceil(DEFAULT_MIN_UPDATES / batchesPerEpoch));
+}
+
+export interface Setup {
+  /** `epochs` is 0 when neither --epochs nor the checkpoint says (the default is picked once the split is known). */
+  readonly run: RunConfig;
+  readonly spec: ModelSpec;
+  readonly training: TrainingConfig;
+  readonly data: Dataset;
+  /** The weights to continue from; `undefined` for a fresh run (see {@link initialWeights}). */
+  readonly weights: Weights | undefined;
+  readonly optimizerState: OptimizerState | undefined;
+  readonly epochsCompleted: number;
+  readonly batchesCompleted: number;
+  readonly history: HistoryEntry[];
+  /** The engine the checkpoint was trained on, where the command line does not choose. */
+  readonly enginePreference: EnginePreference;
+  readonly resumedFrom: string | undefined;
+}
+
+export async function freshSetup(options: TrainOptions): Promise<Setup> {
+  if (options.dataset === undefined) {
+    throw new UsageError('train needs --dataset <name|file.csv> (see `twinprop datasets`), or --resume <checkpoint>');
+  }
+  const source = {
+    dataset: options.dataset,
+    points: options.points,
+    noise: options.noise,
+    seed: options.seed,
+    label: options.label,
+  };
+  const { spec, training, data } = modelFromOptions(
+    await loadSource(source),
+    options,
+    optimizer(options.optimizer, options.lr === undefined ? {} : { learningRate: options.lr }),
+  );
+  const standardize = options.standardize ?? standardizeByDefault(options.dataset);
+  const run: RunConfig = { ...source, testSplit: options.testSplit, standardize, batchSize: options.batchSize, epochs: options.epochs ?? 0 };
+  return {
+    run,
+    spec,
+    training,
+    data,
+    weights: undefined,
+    optimizerState: undefined,
+    epochsCompleted: 0,
+    batchesCompleted: 0,
+    history: [],
+    enginePreference: {},
+    resumedFrom: undefined,
+  };
+}
+
+/** A fresh run's initial weights, seeded by the run's seed, drawn in the precision of the engine that trains them. */
+export function initialWeights(spec: ModelSpec, seed: number, dtype: DType): Weights {
+  return initializeWeights(spec, new Rng(deriveSeed(seed, 'init')), dtype);
+}
+
+/**
+ * The engine a model file was trained on, as a preference: its engine by name, its backend (used
+ * only if that engine offers a variant of that name), its weights' precision. An engine that is not
+ * registered here is reported and left out (the default engine trains instead, unless --engine
+ * chooses).
+ */
+function storedEngine(file: ModelFile, path: string, engineGiven: boolean): EnginePreference {
+  const { engine, backend } = file.metadata;
+  const dtype = file.weights.dtype;
+  if (engine === undefined) return { dtype };
+  if (!isRegisteredEngine(engine)) {
+    if (!engineGiven) {
+      warn(`${path} was trained by the ${engine} engine, which is not registered (load it with --engine-module); resuming on ${DEFAULT_ENGINE}`);
+    }
+    return { dtype };
+  }
+  return { engine, variant: backend, dtype };
+}
+
+export async function resumeSetup(path: string, options: TrainOptions, given: (key: string) => boolean): Promise<Setup> {
+  for (const key of RUN_OPTIONS) {
+    if (given(key)) {
+      throw new UsageError(
+        `--${kebab(key)} cannot be given with --resume: the checkpoint fixes the dataset, the model and the optimizer (only --epochs, the engine and the outputs can change)`,
+      );
+    }
+  }
+  const file: ModelFile = await readModelFile(path);
+  const run = runConfigOf(file, path);
+  const data = fitToSpec(await loadSource(run), file.spec);
+  const epochsCompleted = file.metadata.epochsCompleted ?? 0;
+  const batchesCompleted = file.metadata.batchesCompleted ?? 0;
+  return {
+    run: { ...run, epochs: options.epochs ?? run.epochs },
+    spec: file.spec,
+    training: file.training,
+    data,
+    weights: file.weights,
+    optimizerState: file.optimizerState,
+    epochsCompleted,
+    batchesCompleted,
+    history: historyOf(file).filter((h) => h.epoch <= epochsCompleted),
+    enginePreference: storedEngine(file, path, given('engine')),
+    resumedFrom: path,
+  };
+}
+
+/** An optimizer state with its slots in `dtype` (a checkpoint may come from an engine of another precision). */
+export function convertState(state: OptimizerState, dtype: DType): OptimizerState {
+  return { ...state, slots: Object.fromEntries(Object.entries(state.slots).map(([name, w]) => [name, cloneWeights(w, dtype)])) };
+}

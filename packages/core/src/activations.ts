@@ -40,6 +40,8 @@ export interface ActivationDefinition {
   readonly minUnits: number;
   /** Whether gradient descent can train it (`step` has zero derivative almost everywhere). */
   readonly trainable: boolean;
+  /** For an untrainable activation: why, and what to do instead (engines put it in their refusal). */
+  readonly notTrainableBecause?: string;
   /** The kernel initializer it gets by default: He for the ReLU family, Glorot for the rest. */
   readonly initializer: Initializer;
   /** The loss that naturally pairs with it on the output layer. */
@@ -59,6 +61,9 @@ export const ACTIVATION_DEFINITIONS: { readonly [A in Activation]: ActivationDef
     outputOnly: false,
     minUnits: 1,
     trainable: false,
+    notTrainableBecause:
+      'its derivative is 0 everywhere except at 0, where it is undefined, so gradients never move the weights; ' +
+      'train a single step layer with the perceptron rule (trainPerceptron, `twinprop perceptron`), or use sigmoid or tanh for gradient descent',
     initializer: 'glorotUniform',
     defaultLoss: 'meanSquaredError',
     task: 'binary',

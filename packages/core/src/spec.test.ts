@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpecError } from './errors.js';
-import { describeSpec, layerShapes, mlp, parameterCount, validateSpec } from './spec.js';
+import { describeSpec, layerShapes, mlp, parameterCount, untrainableReason, validateSpec } from './spec.js';
 
 const xorSpec = { inputSize: 2, hidden: [{ units: 4, activation: 'tanh' }], output: { units: 1, activation: 'sigmoid' } };
 
@@ -47,5 +47,14 @@ describe('validateSpec', () => {
 
   it('mlp() builds the same spec as the JSON form', () => {
     expect(mlp(2, [[4, 'tanh']], [1, 'sigmoid'])).toEqual(validateSpec(xorSpec));
+  });
+});
+
+describe('untrainableReason', () => {
+  it('names the layers whose activation gradient descent cannot train, with the table’s reason', () => {
+    expect(untrainableReason(mlp(2, [[3, 'tanh']], [1, 'sigmoid']))).toBeUndefined();
+    const reason = untrainableReason(mlp(2, [[3, 'step']], [1, 'step']));
+    expect(reason).toMatch(/^hidden layer 0 \(step\), the output layer \(step\) cannot be trained by gradient descent: step — its derivative is 0/);
+    expect(reason).toMatch(/perceptron rule/);
   });
 });

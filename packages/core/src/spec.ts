@@ -29,6 +29,20 @@ export function layersOf(spec: ModelSpec): LayerSpec[] {
   return [...spec.hidden, spec.output];
 }
 
+/**
+ * Why gradient descent cannot train `spec`: its layers whose activation is not `trainable` in
+ * core's table, with the table's reason — or undefined when every layer can be trained. Engines
+ * throw this in their UnsupportedFeatureError.
+ */
+export function untrainableReason(spec: ModelSpec): string | undefined {
+  const layers = layersOf(spec);
+  const bad = layers.map((layer, index) => ({ index, activation: layer.activation })).filter((l) => !ACTIVATION_DEFINITIONS[l.activation].trainable);
+  if (bad.length === 0) return undefined;
+  const names = [...new Set(bad.map((l) => l.activation))];
+  const which = bad.map((l) => (l.index === layers.length - 1 ? `the output layer (${l.activation})` : `hidden layer ${l.index} (${l.activation})`)).join(', ');
+  return `${which} cannot be trained by gradient descent: ${names.map((a) => `${a} — ${ACTIVATION_DEFINITIONS[a].notTrainableBecause ?? 'it is not differentiable'}`).join('; ')}`;
+}
+
 /** [inputs, outputs] of every weight-carrying layer. */
 export function layerShapes(spec: ModelSpec): Array<{ inputs: number; outputs: number }> {
   const shapes: Array<{ inputs: number; outputs: number }> = [];

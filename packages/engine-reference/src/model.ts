@@ -8,6 +8,7 @@ import {
   DisposedError,
   ForeignDataError,
   UnsupportedFeatureError,
+  untrainableReason,
   validateSpec,
   validateTrainingConfig,
   type Batch,
@@ -99,7 +100,8 @@ export class ReferenceModel implements Model {
   private readonly l2: number;
   private readonly workspaces = new Map<number, Workspace>();
   /** True when any layer is a `step` layer: such models cannot be trained by gradient descent. */
-  private readonly hasStepLayer: boolean;
+  /** Why gradient descent cannot train this model (a step layer), or undefined. */
+  private readonly untrainable: string | undefined;
   private disposed = false;
 
   constructor(
@@ -123,7 +125,7 @@ export class ReferenceModel implements Model {
     this.parameters = this.layers.flatMap((l) => [l.kernel, l.bias]);
     this.gradients = this.layers.flatMap((l) => [l.dLossDKernel, l.dLossDBias]);
     this.kernels = this.layers.map((l) => l.kernel);
-    this.hasStepLayer = this.layers.some((l) => l.activation.name === 'step');
+    this.untrainable = untrainableReason(this.spec);
     this.optimizer = new Optimizer(training.optimizer, dtype, this.parameters.map((p) => p.length));
     this.copyIn(weights);
   }
@@ -150,7 +152,7 @@ export class ReferenceModel implements Model {
 
   lossAndGradients(batch: Batch): LossAndGradients {
     this.assertUsable();
-    this.refuseStepLayers();
+    this.refuseUntrainable();
     const ws = this.load(batch);
     const rows = batch.x.rows;
     this.forward(ws, rows);
@@ -171,7 +173,7 @@ export class ReferenceModel implements Model {
    */
   trainStep(data: PreparedData, rows: BatchRows, returnLoss = false): number | undefined {
     this.assertUsable();
-    this.refuseStepLayers();
+    this.refuseUntrainable();
     if (!(data instanceof PreparedArrays)) {
       throw new ForeignDataError(ENGINE_NAME, 'this data was not prepared by a reference-engine model');
     }
@@ -271,16 +273,8 @@ export class ReferenceModel implements Model {
     return this.dtype === 'float32' ? Math.fround(total) : total;
   }
 
-  private refuseStepLayers(): void {
-    if (this.hasStepLayer) {
-      throw new UnsupportedFeatureError(
-        ENGINE_NAME,
-        'gradient training of step layers',
-        "the step function's derivative is 0 everywhere except at 0, where it is undefined, so gradients " +
-          'never move the weights; train a single step layer with the perceptron rule (trainPerceptron), ' +
-          'or use sigmoid or tanh for gradient descent',
-      );
-    }
+  private refuseUntrainable(): void {
+    if (this.untrainable !== undefined) throw new UnsupportedFeatureError(ENGINE_NAME, 'gradient training of this model', this.untrainable);
   }
 
   // ── buffers ────────────────────────────────────────────────────────────────────────────────

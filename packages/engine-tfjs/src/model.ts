@@ -8,6 +8,7 @@ import {
   DisposedError,
   ForeignDataError,
   UnsupportedFeatureError,
+  untrainableReason,
   validateSpec,
   validateTrainingConfig,
   type Batch,
@@ -129,14 +130,7 @@ export class TfjsModel implements Model {
     this.backend = backend;
     this.backendObject = backendObject;
     this.rates = regularizationRates(training.regularization);
-    const stepLayers = layersOf(this.spec)
-      .map((layer, i) => (layer.activation === 'step' ? i : -1))
-      .filter((i) => i >= 0);
-    this.untrainable =
-      stepLayers.length === 0
-        ? undefined
-        : `layer${stepLayers.length > 1 ? 's' : ''} ${stepLayers.join(', ')} use${stepLayers.length > 1 ? '' : 's'} the step activation, ` +
-          'whose derivative is 0 almost everywhere; train perceptrons with the perceptron rule';
+    this.untrainable = untrainableReason(this.spec);
     this.activate();
     tf.tidy(() => {
       weightsToTensors(privateCopy(weights)).forEach((value, i) => {
@@ -155,7 +149,7 @@ export class TfjsModel implements Model {
 
   private assertTrainable(): void {
     if (this.untrainable !== undefined) {
-      throw new UnsupportedFeatureError(ENGINE_NAME, 'gradient training of step layers', this.untrainable);
+      throw new UnsupportedFeatureError(ENGINE_NAME, 'gradient training of this model', this.untrainable);
     }
   }
 

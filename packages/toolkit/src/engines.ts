@@ -71,7 +71,9 @@ export async function loadEngineModule(specifier: string, registry: EngineRegist
   try {
     loaded = (await import(target)) as Record<string, unknown>;
   } catch (error) {
-    throw new EngineModuleError(specifier, `could not be imported: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    // Node says where the import came from ("… imported from <this file>"): not the user's concern.
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/ imported from \S+$/, '');
+    throw new EngineModuleError(specifier, `could not be imported: ${message}`, { cause: error });
   }
   const providers = Object.values(loaded).filter(isProvider);
   if (providers.length === 0) {

@@ -3,7 +3,7 @@ import { describeEnvironment, engines as sharedEngines, type Environment } from 
 import { compareAccuracy } from './accuracy.js';
 import { kerasSetup, type KerasSetup } from './keras.js';
 import { comparePair, type ComparisonRow, type PrecisionBaseline } from './pair.js';
-import { planComparison, type EngineAvailability, type EnginePair, type PlannedScenario, type PlanOptions } from './plan.js';
+import { planComparison, TFJS_ENGINE, type EngineAvailability, type EnginePair, type PlannedScenario, type PlanOptions } from './plan.js';
 import { attempt, runEngine, runKeras, type EngineRun, type Outcome } from './run.js';
 import { prepareScenario, type ScenarioSetup } from './setup.js';
 import { FINITE_DIFFERENCES, KERAS_TOLERANCE, TOLERANCES } from './tolerances.js';
@@ -68,7 +68,7 @@ async function runScenario(planned: PlannedScenario, engineFor: (id: string) => 
     const b = runs.get(pair.engine.id);
     if (a === undefined || b === undefined) throw new Error(`${pair.baseline.id} vs ${pair.engine.id}: an engine of the pair did not run`);
     const { engine, variant } = parseEngineId(pair.engine.id);
-    const backend = engine === 'tfjs' ? variant : undefined;
+    const backend = engine === TFJS_ENGINE ? variant : undefined;
     const kerasRun = backend === undefined ? undefined : keras.get(backend);
     return comparePair({
       setup,

@@ -85,7 +85,8 @@ export function formatMarkdown(report: ComparisonReport, command?: string): stri
       'B’s tfjs backend as a third opinion, compared with A.',
     '',
   );
-  out.push(`Pairs (A vs B): ${pairsLine(report.pairs)}. ${finiteDifferenceLine(report)}.`, '');
+  const fd = finiteDifferenceLine(report);
+  out.push(`Pairs (A vs B): ${pairsLine(report.pairs)}. ${fd.charAt(0).toUpperCase()}${fd.slice(1)}.`, '');
   out.push('## Machine', '');
   out.push(
     table(

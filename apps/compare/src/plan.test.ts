@@ -1,6 +1,7 @@
 import { EngineRegistry, optimizer, type EngineProvider } from '@twinprop/core';
 import { referenceEngineProvider } from '@twinprop/engine-reference';
 import { describe, expect, it } from 'vitest';
+import { plantFault } from './faults.js';
 import { runComparison } from './harness.js';
 import { kerasGap } from './keras.js';
 import { planComparison, type ComparisonPlan } from './plan.js';
@@ -107,5 +108,33 @@ describe('the Keras opinion follows what keras.ts can express', () => {
     expect(cpu?.keras).toBeUndefined();
     expect(cpu?.errors.join('\n')).toMatch(/step/);
     expect(formatTerminal(report)).toMatch(/keras: not run — Keras has no step activation/);
+  }, 60_000);
+});
+
+describe('running', () => {
+  it('creates each engine once per run and trains it once per scenario, whatever the number of pairs it is in', async () => {
+    const created: string[] = [];
+    const models = new Map<string, number>();
+    const createEngine = plantFault(
+      () => true,
+      (engine, id) => {
+        created.push(id);
+        return {
+          name: engine.name,
+          backend: engine.backend,
+          dtype: engine.dtype,
+          createModel: (...args) => {
+            models.set(id, (models.get(id) ?? 0) + 1);
+            return engine.createModel(...args);
+          },
+        };
+      },
+    );
+    const report = await runComparison({ suite: 'xor', engines: ['reference/float64', 'tfjs/wasm', 'tfjs/cpu'], keras: false, createEngine });
+    expect(report.scenarios).toHaveLength(2);
+    expect(created.sort()).toEqual(['reference/float64', 'tfjs/cpu', 'tfjs/wasm']);
+    // Probe and training for each engine; the float64 baseline once more for finite differences —
+    // not once per pair.
+    expect(Object.fromEntries(models)).toEqual({ 'reference/float64': 3, 'tfjs/wasm': 2, 'tfjs/cpu': 2 });
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { formatBound, formatPercent, formatScientific, formatSeconds, renderTabl
 import type { ComparisonReport } from './harness.js';
 import type { ComparisonRow } from './pair.js';
 import type { EnginePair } from './plan.js';
-import { PRECISIONS, type Precision } from './tolerances.js';
+import { hasFloat64, PRECISIONS, type Precision } from './tolerances.js';
 
 /** What every report format shows: tolerances, worst values, per-row cells; and the terminal and JSON formats. */
 
@@ -29,7 +29,10 @@ export function toleranceRows(report: ComparisonReport, precisions: readonly Pre
   return [
     ['forward: outputs and loss of the first batch', ...each((p) => tol(c[p].forward))],
     ['gradient: ∂L/∂θ of the first batch, every entry', ...each((p) => tol(c[p].gradient))],
-    [`finite differences (each float64 engine, h = ${formatBound(fd.step)}, ≤ ${fd.maxParameters} entries)`, ...same(tol(fd.tolerance))],
+    [
+      `finite differences (each float64 engine, h = ${formatBound(fd.step)}, ≤ ${fd.maxParameters} entries)`,
+      ...each((p) => (hasFloat64(p) ? tol(fd.tolerance) : '— (no float64 engine)')),
+    ],
     ['trajectory: loss at each of the first K steps', ...each((p) => tol(c[p].trajectoryLoss))],
     ['trajectory: every weight after K steps', ...each((p) => tol(c[p].trajectoryWeights))],
     ['accuracy: |Δ test accuracy|', ...each((p) => `≤ ${c[p].accuracyPoints} pp`)],

@@ -277,7 +277,7 @@ export const FULL_SCENARIOS: readonly Scenario[] = suiteScenarios('full');
 export const SUITE_DEFINITIONS: Readonly<Record<SuiteName, Suite>> = {
   xor: {
     name: 'xor',
-    description: 'the demo: XOR, 2-4-1 tanh/sigmoid, reference float64 and float32 against tfjs on the best available backend',
+    description: 'the demo: XOR, 2-4-1 tanh/sigmoid (by default against the best tfjs backend that loads)',
     scenarios: [XOR_SCENARIO],
     dtypes: ['float64', 'float32'],
     backends: 'best',

@@ -9,22 +9,9 @@
  *
  * `mirror/gpu` never loads (for tests of an unavailable engine named explicitly).
  */
-import type {
-  Batch,
-  BatchRows,
-  DType,
-  Engine,
-  EngineProvider,
-  LossAndGradients,
-  Matrix,
-  Model,
-  ModelSpec,
-  OptimizerState,
-  PreparedData,
-  TrainingConfig,
-  Weights,
-} from '@twinprop/core';
+import type { Batch, DType, Engine, EngineProvider, LossAndGradients, OptimizerState, Weights } from '@twinprop/core';
 import { ReferenceEngine } from '@twinprop/engine-reference';
+import { DelegatingModel } from '../faults.js';
 
 /** Index j of `units` counted from the other end. */
 const reversed = (j: number, units: number): number => units - 1 - j;
@@ -59,50 +46,25 @@ function mirrorSlots(state: OptimizerState): OptimizerState {
   return { ...state, slots: Object.fromEntries(Object.entries(state.slots).map(([name, w]) => [name, mirror(w)])) };
 }
 
-class MirrorModel implements Model {
-  readonly engine = 'mirror';
-  readonly spec: ModelSpec;
-  readonly training: TrainingConfig;
-  readonly backend: string;
-  readonly dtype: DType;
+/** The reference model underneath, seen in the usual unit order. */
+class MirrorModel extends DelegatingModel {
+  override readonly engine = 'mirror';
 
-  constructor(private readonly inner: Model) {
-    this.spec = inner.spec;
-    this.training = inner.training;
-    this.backend = inner.backend;
-    this.dtype = inner.dtype;
-  }
-
-  predict(x: Matrix): Matrix {
-    return this.inner.predict(x);
-  }
-  loss(batch: Batch): number {
-    return this.inner.loss(batch);
-  }
-  lossAndGradients(batch: Batch): LossAndGradients {
+  override lossAndGradients(batch: Batch): LossAndGradients {
     const { loss, gradients } = this.inner.lossAndGradients(batch);
     return { loss, gradients: mirror(gradients) };
   }
-  prepare(data: Batch): PreparedData {
-    return this.inner.prepare(data);
-  }
-  trainStep(data: PreparedData, rows: BatchRows, returnLoss?: boolean): number | undefined {
-    return this.inner.trainStep(data, rows, returnLoss);
-  }
-  getWeights(): Weights {
+  override getWeights(): Weights {
     return mirror(this.inner.getWeights());
   }
-  setWeights(weights: Weights): void {
+  override setWeights(weights: Weights): void {
     this.inner.setWeights(mirror(weights));
   }
-  getOptimizerState(): OptimizerState {
+  override getOptimizerState(): OptimizerState {
     return mirrorSlots(this.inner.getOptimizerState());
   }
-  setOptimizerState(state: OptimizerState): void {
+  override setOptimizerState(state: OptimizerState): void {
     this.inner.setOptimizerState(mirrorSlots(state));
-  }
-  dispose(): void {
-    this.inner.dispose();
   }
 }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   initializeWeights,
-  LEAKY_RELU_ALPHA,
+  ACTIVATION_DEFINITIONS,
   matrix,
   mlp,
   optimizer,
@@ -39,22 +39,9 @@ function preActivations(spec: ModelSpec, weights: Weights, x: number[], rows: nu
       }
     }
     out.push({ activation: layer.activation, z });
-    const h = z.map((v) => {
-      switch (layer.activation) {
-        case 'relu':
-          return Math.max(0, v);
-        case 'leakyRelu':
-          return v > 0 ? v : LEAKY_RELU_ALPHA * v;
-        case 'tanh':
-          return Math.tanh(v);
-        case 'sigmoid':
-          return 1 / (1 + Math.exp(-v));
-        case 'linear':
-        case 'softmax': // the output layer: its h is not used further
-        case 'step':
-          return v;
-      }
-    });
+    // The output layer's h is not used further (and softmax is not element-wise).
+    const sigma = l < layers.length - 1 ? ACTIVATION_DEFINITIONS[layer.activation].value : undefined;
+    const h = sigma === undefined ? z : z.map(sigma);
     input = h;
     width = layer.units;
   });

@@ -59,6 +59,45 @@ export class NonFiniteLossError extends TwinpropError {
   }
 }
 
+/**
+ * The weights became NaN or ±Infinity although every loss before an update was finite: the last
+ * update of an epoch (checked at the epoch's end) or of the run blew them up.
+ */
+export class NonFiniteWeightsError extends TwinpropError {
+  readonly epoch: number;
+  /** The 1-based batch after which the weights were found non-finite (the epoch's last). */
+  readonly batch: number;
+  /** The parameter holding the first non-finite value, e.g. `dense_0/kernel`. */
+  readonly parameter: string;
+  readonly value: number;
+  constructor(epoch: number, batch: number, parameter: string, value: number) {
+    super(
+      'NON_FINITE_WEIGHTS',
+      `the weights became ${String(value)} (in ${parameter}) at epoch ${epoch}, batch ${batch}; ` +
+        'training diverged — try a lower learning rate (or stronger regularization)',
+    );
+    this.epoch = epoch;
+    this.batch = batch;
+    this.parameter = parameter;
+    this.value = value;
+  }
+}
+
+/**
+ * A file could not be written (no space left, permission denied, a folder in the way, …). `file` is
+ * the path the caller asked for, never the temporary file; a previous file at that path is kept.
+ */
+export class FileWriteError extends TwinpropError {
+  readonly file: string;
+  /** The file-system error code, e.g. `ENOSPC`, when there is one. */
+  readonly reason: string | undefined;
+  constructor(file: string, message: string, options: { reason?: string; cause?: unknown } = {}) {
+    super('FILE_WRITE_FAILED', `${file}: ${message}`, { cause: options.cause });
+    this.file = file;
+    this.reason = options.reason;
+  }
+}
+
 /** An engine does not support a feature; names both. */
 export class UnsupportedFeatureError extends TwinpropError {
   readonly engine: string;

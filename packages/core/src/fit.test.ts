@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch, BatchRows, Model, PreparedData, TrainingConfig } from './engine.js';
-import { NonFiniteLossError } from './errors.js';
+import { NonFiniteLossError, NonFiniteWeightsError } from './errors.js';
 import { epochOrder, fit } from './fit.js';
 import { optimizer, type OptimizerState } from './optimizer.js';
 import { mlp } from './spec.js';
@@ -150,6 +150,15 @@ describe('fit', () => {
     expect(e.message).toMatch(new RegExp(`at epoch ${e.epoch}, batch ${e.batch}; .*lower learning rate`));
     // Every step before the failing one returned a finite loss: the error came at the first bad batch.
     expect(model.steps).toBe((e.epoch - 1) * 2 + e.batch);
+  });
+
+  it('throws NonFiniteWeightsError when the last update of an epoch makes the weights infinite (no later loss would show it)', async () => {
+    // One batch per epoch and one epoch: the only loss is computed before the update that diverges.
+    const model = new LinearModel(Number.MAX_VALUE);
+    const error = await fit(model, line, { epochs: 1, batchSize: 10, seed: 1, task: 'regression' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteWeightsError);
+    expect((error as Error).message).toMatch(/weights became -?(Infinity|NaN) \(in dense_0\/kernel\) at epoch 1, batch 1; .*lower learning rate/);
+    expect(Number.isFinite(model.w)).toBe(false);
   });
 
   it('rejects an empty training set and a bad batch size', async () => {

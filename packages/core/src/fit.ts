@@ -1,7 +1,8 @@
 import type { Batch, Model, PreparedData } from './engine.js';
-import { NonFiniteLossError, ShapeError } from './errors.js';
+import { NonFiniteLossError, NonFiniteWeightsError, ShapeError } from './errors.js';
 import { accuracy, meanSquaredError } from './metrics.js';
 import { deriveSeed, Rng } from './rng.js';
+import { namedParameters } from './weights.js';
 
 export interface EpochLog {
   /** 1-based epoch number. */
@@ -85,7 +86,9 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * The one training loop every engine shares: for each epoch, a seeded shuffle, minibatches of
  * `batchSize` rows, one optimizer step per batch (the lecture's minibatch SGD: select m examples,
  * compute the gradient, update). Throws {@link NonFiniteLossError} the moment a batch's loss is
- * NaN or infinite, naming the epoch and the batch.
+ * NaN or infinite, naming the epoch and the batch; and {@link NonFiniteWeightsError} when the
+ * weights are not finite at the end of an epoch or where training stops (the last update of an
+ * epoch is followed by no loss that would show it).
  */
 export async function fit(model: Model, train: Batch, options: FitOptions): Promise<FitResult> {
   const rows = train.x.rows;
@@ -136,6 +139,7 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
         }
       }
       firstBatch = 0;
+      if (batchesCompleted > 0) assertFiniteWeights(model, current, batchesCompleted);
       if (stopped) break;
       epoch = current;
       batchesCompleted = 0;
@@ -163,6 +167,17 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
     seconds,
     samplesPerSecond: trainingMs > 0 ? samples / (trainingMs / 1000) : 0,
   };
+}
+
+/** Throws NonFiniteWeightsError naming the first parameter that holds NaN or ±Infinity. */
+function assertFiniteWeights(model: Model, epoch: number, batch: number): void {
+  for (const { name, tensor } of namedParameters(model.getWeights())) {
+    const data = tensor.data;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i] ?? Number.NaN;
+      if (!Number.isFinite(v)) throw new NonFiniteWeightsError(epoch, batch, name, v);
+    }
+  }
 }
 
 function testMetrics(model: Model, test: Batch, task: 'binary' | 'multiclass' | 'regression'): Partial<EpochLog> {

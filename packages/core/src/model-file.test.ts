@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ModelFileError } from './errors.js';
+import { FileWriteError, ModelFileError } from './errors.js';
 import { initializeWeights } from './init.js';
-import { parseModelFile, serializeModelFile, type ModelFile } from './model-file.js';
-import { readModelFile, writeModelFile } from './model-file-node.js';
+import { MAX_JSON_DEPTH, MAX_MODEL_FILE_BYTES, modelFileSizeBound, parseModelFile, serializeModelFile, serializeModelFileChunks, type ModelFile } from './model-file.js';
+import { readModelFile, writeFileAtomic, writeModelFile } from './model-file-node.js';
 import { optimizer } from './optimizer.js';
 import { Rng } from './rng.js';
 import { mlp } from './spec.js';
@@ -99,6 +99,41 @@ describe('model file', () => {
     expect(() => serializeModelFile({ ...model, weights: bad })).toThrow(/dense_1\/bias: refusing to save a non-finite weight/);
   });
 
+  it('streams the file in pieces that join to exactly the one-string text, so no single string must hold a large model', () => {
+    const big = mlp(300, [[200, 'relu']], [10, 'softmax']);
+    const file: ModelFile = { ...model, spec: big, training: { loss: 'softmaxCrossEntropy', optimizer: optimizer('sgd') }, weights: initializeWeights(big, new Rng(4)), optimizerState: { kind: 'sgd', step: 1, slots: {} }, metadata: { engine: 'reference' } };
+    const pieces = [...serializeModelFileChunks(file)];
+    expect(pieces.length).toBeGreaterThan(4);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(serializeModelFile(file).length / 2);
+    const back = parseModelFile(pieces.join(''));
+    expect(Array.from(back.weights.layers[0]!.kernel.data)).toEqual(Array.from(file.weights.layers[0]!.kernel.data));
+    // The old serializer's text, byte for byte.
+    expect(pieces.join('')).toBe(`${JSON.stringify({ format: 'twinprop-model', version: 1, spec: file.spec, training: file.training, weights: { dtype: 'float64', layers: file.weights.layers.map((l) => ({ kernel: { shape: l.kernel.shape, data: Array.from(l.kernel.data) }, bias: { shape: l.bias.shape, data: Array.from(l.bias.data) } })) }, optimizerState: { kind: 'sgd', step: 1, slots: {} }, metadata: file.metadata })}\n`);
+  });
+
+  it('refuses non-finite optimizer slots before writing anything', () => {
+    const slot = initializeWeights(spec, new Rng(2));
+    (slot.layers[0]!.kernel.data as Float64Array)[2] = Number.POSITIVE_INFINITY;
+    expect(() => serializeModelFileChunks({ ...model, optimizerState: { kind: 'adam', step: 3, slots: { firstMoment: slot, secondMoment: slot } } })).toThrow(
+      /optimizerState\.slots\.firstMoment\/dense_0\/kernel: refusing to save a non-finite value \(Infinity\)/,
+    );
+  });
+
+  it('bounds the file size of a model before training: a 25M-parameter Adam model is over the limit, 784-128-10 far under', () => {
+    const adam = { loss: 'softmaxCrossEntropy' as const, optimizer: optimizer('adam') };
+    expect(modelFileSizeBound(mlp(784, [[128, 'relu']], [10, 'softmax']), adam, 'float32')).toBeLessThan(MAX_MODEL_FILE_BYTES / 50);
+    expect(modelFileSizeBound(mlp(5000, [[5000, 'relu']], [10, 'softmax']), adam, 'float32')).toBeGreaterThan(MAX_MODEL_FILE_BYTES);
+    // It is an upper bound: the real file is smaller.
+    expect(modelFileSizeBound(spec, model.training, 'float64')).toBeGreaterThan(good.length);
+  });
+
+  it('refuses JSON nested deeper than the limit without overflowing the stack, valid or not', () => {
+    const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+    const valid = good.replace('"metadata":{', `"metadata":{"extra":{"deep":${deep(5000)}},`);
+    expect(() => parseModelFile(valid, 'm.json')).toThrow(new RegExp(`m\\.json: metadata\\.extra\\.deep.*: nested more than ${MAX_JSON_DEPTH} levels deep`));
+    expect(() => parseModelFile(`{"a":${'['.repeat(100000)}`, 'm.json')).toThrow(/m\.json: nested more than 64 levels deep at line 1, column/);
+  });
+
   describe('on disk', () => {
     let dir = '';
     afterAll(async () => {
@@ -113,6 +148,28 @@ describe('model file', () => {
       expect(await readFile(path, 'utf8')).toBe(good);
       expect((await readModelFile(path)).spec).toEqual(spec);
       await expect(readModelFile(join(dir, 'nope.json'))).rejects.toThrow(/nope\.json: no such file/);
+    });
+
+    it('refuses devices and directories instead of reading them forever, and binary files', async () => {
+      await expect(readModelFile('/dev/zero')).rejects.toThrow(/\/dev\/zero: is a character device, not a model file/);
+      await expect(readModelFile(dir)).rejects.toThrow(/is a directory, not a model file/);
+      const binary = join(dir, 'binary.json');
+      await writeFile(binary, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+      await expect(readModelFile(binary)).rejects.toThrow(/binary\.json: is not UTF-8 text/);
+    });
+
+    it('a failed write names the path asked for (not a temp file, not EEXIST), and leaves no temp file', async () => {
+      const blocker = join(dir, 'a-file');
+      await writeFile(blocker, 'x');
+      const error = await writeModelFile(join(blocker, 'model.json'), model).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FileWriteError);
+      expect((error as Error).message).toBe(`${join(blocker, 'model.json')}: a part of the path is a file, not a directory`);
+      const folder = join(dir, 'folder');
+      await writeFileAtomic(join(folder, 'x'), 'x');
+      const onDir = await writeFileAtomic(folder, 'text').catch((e: unknown) => e);
+      expect((onDir as Error).message).toMatch(new RegExp(`^${folder.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
+      expect((onDir as Error).message).not.toMatch(/\.tmp|EEXIST/);
+      expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
   });
 });

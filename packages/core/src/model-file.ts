@@ -4,7 +4,7 @@ import { ModelFileError, TwinpropError } from './errors.js';
 import { jsonErrorOffset } from './json-position.js';
 import { LOSSES } from './loss.js';
 import { OPTIMIZER_SLOTS, OPTIMIZERS, validateOptimizer, type OptimizerState } from './optimizer.js';
-import { layerShapes, validateSpec, type ModelSpec } from './spec.js';
+import { layerShapes, parameterCount, validateSpec, type ModelSpec } from './spec.js';
 import { DTYPES, parameterName, type DType, type Weights } from './weights.js';
 
 /**
@@ -25,8 +25,14 @@ import { DTYPES, parameterName, type DType, type Weights } from './weights.js';
  */
 export const MODEL_FILE_FORMAT = 'twinprop-model';
 export const MODEL_FILE_VERSION = 1;
-/** Files larger than this are refused before parsing. */
-export const MAX_MODEL_FILE_BYTES = 512 * 1024 * 1024;
+/**
+ * Files larger than this (500 MiB) are refused before parsing, and {@link modelFileSizeBound} tells
+ * before training whether a model's file could exceed it. (JavaScript strings stop a little above
+ * 512 MiB, so a larger JSON file could not be parsed at all.)
+ */
+export const MAX_MODEL_FILE_BYTES = 500 * 1024 * 1024;
+/** JSON nested deeper than this (objects and arrays) is refused; a model file needs 6 levels. */
+export const MAX_JSON_DEPTH = 64;
 
 /** Feature standardization fitted on the training part: `x' = (x − mean) / std`. */
 export interface Standardization {
@@ -122,6 +128,12 @@ function parseJson(text: string, file: string | undefined): unknown {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (text.trim() === '') throw new ModelFileError('the file is empty', { file });
+    // The position finder below recurses; bound the nesting first.
+    const deep = nestingBeyond(text, MAX_JSON_DEPTH);
+    if (deep >= 0) {
+      const { line, column } = lineAndColumn(text, deep);
+      throw new ModelFileError(`nested more than ${MAX_JSON_DEPTH} levels deep at line ${line}, column ${column}; a model file needs far fewer`, { file });
+    }
     const offset = jsonErrorOffset(text);
     if (offset >= text.trimEnd().length) {
       throw new ModelFileError('unexpected end of JSON — the file looks truncated', { file });
@@ -131,22 +143,49 @@ function parseJson(text: string, file: string | undefined): unknown {
   }
 }
 
-/** Rejects keys that could pollute prototypes if a consumer merged the object naively. */
-function rejectForbiddenKeys(value: unknown, path: string, file: string | undefined): void {
-  if (Array.isArray(value)) {
-    // Typed numeric arrays can be huge; only descend into arrays that hold objects.
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === 'object' && item !== null) rejectForbiddenKeys(item, `${path}[${i}]`, file);
+/**
+ * Rejects keys that could pollute prototypes if a consumer merged the object naively, and nesting
+ * deeper than {@link MAX_JSON_DEPTH}. Iterative (an explicit stack), so no input can overflow the
+ * call stack; arrays of numbers (the weights) are skipped in one pass.
+ */
+function rejectForbiddenKeys(root: unknown, file: string | undefined): void {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { value, path, depth } = top;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      throw new ModelFileError(`nested more than ${MAX_JSON_DEPTH} levels deep; a model file needs far fewer`, { field: path, file });
     }
-    return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'object' && item !== null) stack.push({ value: item, path: `${path}[${i}]`, depth: depth + 1 });
+      }
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const field = path === '' ? key : `${path}.${key}`;
+      if (FORBIDDEN_KEYS.has(key)) throw new ModelFileError(`forbidden key "${key}"`, { field, file });
+      stack.push({ value: (value as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    }
   }
-  if (typeof value !== 'object' || value === null) return;
-  for (const key of Object.keys(value)) {
-    const field = path === '' ? key : `${path}.${key}`;
-    if (FORBIDDEN_KEYS.has(key)) throw new ModelFileError(`forbidden key "${key}"`, { field, file });
-    rejectForbiddenKeys((value as Record<string, unknown>)[key], field, file);
+}
+
+/** The deepest nesting of objects and arrays in JSON text (strings skipped), and where it first exceeds `limit`. */
+function nestingBeyond(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
   }
+  return -1;
 }
 
 function readTensor(
@@ -218,7 +257,7 @@ export function parseModelFile(text: string, file?: string): ModelFile {
     throw new ModelFileError(`the file is ${text.length} bytes, more than the ${MAX_MODEL_FILE_BYTES}-byte limit`, { file });
   }
   const raw = parseJson(text, file);
-  rejectForbiddenKeys(raw, '', file);
+  rejectForbiddenKeys(raw, file);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ModelFileError('a model file must be a JSON object', { file });
   }
@@ -286,40 +325,99 @@ export function parseModelFile(text: string, file?: string): ModelFile {
   return { spec, training, weights, ...(optimizerState === undefined ? {} : { optimizerState }), metadata };
 }
 
-function weightsToJson(weights: Weights): unknown {
-  return {
-    dtype: weights.dtype,
-    layers: weights.layers.map((layer) => ({
-      kernel: { shape: [...layer.kernel.shape], data: Array.from(layer.kernel.data) },
-      bias: { shape: [...layer.bias.shape], data: Array.from(layer.bias.data) },
-    })),
-  };
+/** Values per piece the serializer yields (a few hundred kB of text). */
+const VALUES_PER_PIECE = 16384;
+
+/** One tensor's data as JSON array text, in pieces. Shortest round-trip formatting (as JSON.stringify). */
+function* numbersJson(data: Float32Array | Float64Array): Generator<string> {
+  if (data.length === 0) {
+    yield '[]';
+    return;
+  }
+  for (let start = 0; start < data.length; start += VALUES_PER_PIECE) {
+    const end = Math.min(data.length, start + VALUES_PER_PIECE);
+    // JSON.stringify of plain numbers is the engine's native shortest round-trip formatting.
+    const text = JSON.stringify(Array.from(data.subarray(start, end)));
+    yield `${start === 0 ? '[' : ','}${text.slice(1, -1)}${end === data.length ? ']' : ''}`;
+  }
+}
+
+function* weightsJsonPieces(weights: Weights): Generator<string> {
+  yield `{"dtype":${JSON.stringify(weights.dtype)},"layers":[`;
+  for (let i = 0; i < weights.layers.length; i++) {
+    const layer = weights.layers[i];
+    if (layer === undefined) continue;
+    yield `${i === 0 ? '' : ','}{"kernel":{"shape":${JSON.stringify([...layer.kernel.shape])},"data":`;
+    yield* numbersJson(layer.kernel.data);
+    yield `},"bias":{"shape":${JSON.stringify([...layer.bias.shape])},"data":`;
+    yield* numbersJson(layer.bias.data);
+    yield '}}';
+  }
+  yield ']}';
+}
+
+function assertFinite(weights: Weights, field: string): void {
+  weights.layers.forEach((layer, i) => {
+    for (const [part, tensor] of [['kernel', layer.kernel], ['bias', layer.bias]] as const) {
+      const data = tensor.data;
+      for (let k = 0; k < data.length; k++) {
+        const v = data[k] ?? Number.NaN;
+        if (!Number.isFinite(v)) {
+          throw new ModelFileError(`refusing to save a non-finite ${field === 'weights' ? 'weight' : 'value'} (${v}) at index ${k}`, {
+            field: field === 'weights' ? parameterName(i, part) : `${field}/${parameterName(i, part)}`,
+          });
+        }
+      }
+    }
+  });
+}
+
+/**
+ * The file's JSON text in pieces, for writing a model of any size without building one string
+ * (see writeModelFile). Everything is checked before the first piece: weights and optimizer slots
+ * must be finite. The pieces joined are exactly {@link serializeModelFile}'s text.
+ */
+export function serializeModelFileChunks(model: ModelFile): Iterable<string> {
+  assertFinite(model.weights, 'weights');
+  const state = model.optimizerState;
+  if (state !== undefined) for (const [name, slot] of Object.entries(state.slots)) assertFinite(slot, `optimizerState.slots.${name}`);
+  // Small parts go through JSON.stringify (which also drops undefined fields); the weights are streamed.
+  const head = `{"format":${JSON.stringify(MODEL_FILE_FORMAT)},"version":${MODEL_FILE_VERSION},"spec":${JSON.stringify(model.spec)},"training":${JSON.stringify(model.training)},"weights":`;
+  const metadata = JSON.stringify(model.metadata ?? {});
+  function* pieces(): Generator<string> {
+    yield head;
+    yield* weightsJsonPieces(model.weights);
+    if (state !== undefined) {
+      yield `,"optimizerState":{"kind":${JSON.stringify(state.kind)},"step":${JSON.stringify(state.step)},"slots":{`;
+      let first = true;
+      for (const [name, slot] of Object.entries(state.slots)) {
+        yield `${first ? '' : ','}${JSON.stringify(name)}:`;
+        first = false;
+        yield* weightsJsonPieces(slot);
+      }
+      yield '}}';
+    }
+    yield `,"metadata":${metadata}}\n`;
+  }
+  return pieces();
 }
 
 /** The file's JSON text. Weights must be finite; the result parses back to identical numbers. */
 export function serializeModelFile(model: ModelFile): string {
-  model.weights.layers.forEach((layer, i) => {
-    for (const [part, tensor] of [['kernel', layer.kernel], ['bias', layer.bias]] as const) {
-      const bad = tensor.data.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new ModelFileError(`refusing to save a non-finite weight (${tensor.data[bad]}) at index ${bad}`, { field: parameterName(i, part) });
-    }
-  });
-  const json = {
-    format: MODEL_FILE_FORMAT,
-    version: MODEL_FILE_VERSION,
-    spec: model.spec,
-    training: model.training,
-    weights: weightsToJson(model.weights),
-    ...(model.optimizerState === undefined
-      ? {}
-      : {
-          optimizerState: {
-            kind: model.optimizerState.kind,
-            step: model.optimizerState.step,
-            slots: Object.fromEntries(Object.entries(model.optimizerState.slots).map(([k, w]) => [k, weightsToJson(w)])),
-          },
-        }),
-    metadata: model.metadata,
-  };
-  return `${JSON.stringify(json)}\n`;
+  return [...serializeModelFileChunks(model)].join('');
+}
+
+/** Characters a number takes at most in the file, with its comma: `-1.2345678e-38,` / `-1.2345678901234567e-308,`. */
+const MAX_NUMBER_CHARS: { readonly [D in DType]: number } = { float32: 16, float64: 25 };
+
+/**
+ * An upper bound on the size in bytes of the model file for `spec` trained with `training` in
+ * `dtype` (weights plus the optimizer's slots, every number at its longest), not counting the
+ * metadata. Compare it with {@link MAX_MODEL_FILE_BYTES} before training to refuse a model that
+ * could not be saved and read back.
+ */
+export function modelFileSizeBound(spec: ModelSpec, training: TrainingConfig, dtype: DType): number {
+  const copies = 1 + OPTIMIZER_SLOTS[training.optimizer.kind].length;
+  const layers = layerShapes(spec).length;
+  return parameterCount(spec) * copies * MAX_NUMBER_CHARS[dtype] + 4096 + layers * copies * 200;
 }

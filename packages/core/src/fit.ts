@@ -48,6 +48,11 @@ export interface FitOptions {
   readonly onBatchEnd?: (log: BatchLog) => void;
   /** Aborting stops training after the current batch; the result says where it stopped. */
   readonly signal?: AbortSignal;
+  /**
+   * The row order of each epoch (default {@link epochOrder}). A seam for tests that check a
+   * harness catches a wrong shuffle; training code leaves it unset.
+   */
+  readonly order?: (rows: number, seed: number, epoch: number, shuffle: boolean) => Int32Array;
 }
 
 export interface FitResult {
@@ -112,7 +117,7 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
   try {
     while (epoch < options.epochs && !stopped) {
       const current = epoch + 1;
-      const order = epochOrder(rows, options.seed, current, options.shuffle ?? true);
+      const order = (options.order ?? epochOrder)(rows, options.seed, current, options.shuffle ?? true);
       let lossSum = 0;
       let lossRows = 0;
       batchesCompleted = firstBatch;

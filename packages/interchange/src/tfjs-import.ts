@@ -196,8 +196,10 @@ export function planTfjsImport(modelJson: unknown, file: string): TfjsModelPlan 
         return;
       }
       case 'Softmax': {
-        const axis = c.axis ?? -1;
-        if (axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1)) return fail(`${where}: axis ${show(axis)}; only the last axis (-1) is supported`);
+        // Every tensor here is [batch, units], so the last axis is -1 or 1 (tfjs writes 1).
+        const axis: unknown = c.axis ?? -1;
+        const single: unknown = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
+        if (single !== -1 && single !== 1) return fail(`${where}: axis ${show(axis)}; only the last axis (-1, or 1 for [batch, units]) is supported`);
         activate('softmax');
         return;
       }

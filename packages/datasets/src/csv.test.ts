@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '@twinprop/core';
 import { describe, expect, it } from 'vitest';
-import { formatCsvRow, loadCsv, loadCsvFeatures, readCsv, readCsvFeatures, type CsvOptions } from './csv.js';
+import { Readable } from 'node:stream';
+import { FLOAT32_MAX, formatCsvRow, loadCsv, loadCsvFeatures, readCsv, readCsvFeatures, type CsvOptions } from './csv.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 
@@ -264,6 +265,66 @@ describe('CSV features only (points to predict): same rules, no label', () => {
   it('a file that does not exist, or a folder, is a DataError naming it', async () => {
     await expect(loadCsvFeatures(fixture('nope.csv'))).rejects.toThrow(/nope\.csv: no such file or directory$/);
     await expect(loadCsv(fixture(''))).rejects.toThrow(/__fixtures__\/?: is a directory, expected a CSV file$/);
+  });
+});
+
+/** A byte stream, as a file would give it (strings skip the decoder). */
+const bytes = (...parts: ReadonlyArray<string | readonly number[]>): Readable =>
+  Readable.from(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from([...p]))));
+
+describe('CSV: encodings, headers and delimiters a hostile file brings', () => {
+  it('refuses invalid UTF-8 (a Latin-1 é) naming line and column, instead of merging classes into U+FFFD', async () => {
+    // caf\xe9 and caf\xe8 would both decode to "caf\uFFFD": one class instead of two.
+    const latin1 = ['x,y\n1,caf', [0xe9], '\n2,caf', [0xe8], '\n'] as const;
+    const error = await readCsv(bytes(...latin1), { file: 'menu.csv' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).message).toMatch(/^menu\.csv, line 2, column 2: byte 0xE9 .*is not UTF-8.*--encoding latin1/);
+    const read = await readCsv(bytes(...latin1), { encoding: 'latin1' });
+    expect(read.classNames).toEqual(['cafè', 'café']);
+  });
+
+  it('a UTF-8 character split across two chunks is read whole; a file cut inside one is refused', async () => {
+    const e = Buffer.from('é', 'utf8');
+    const read = await readCsv(bytes('x,y\n1,caf', [e[0]!], [e[1]!, 0x0a], '2,tea\n'));
+    expect(read.classNames).toEqual(['café', 'tea']);
+    await expect(readCsv(bytes('x,y\n1,a\n2,b', [0xc3]), { file: 'cut.csv' })).rejects.toThrow(/cut\.csv, line 3, column 2: byte 0xC3 is not UTF-8/);
+  });
+
+  it('refuses a NUL byte (a binary file, /dev/zero) at once, and an unknown encoding', async () => {
+    await expect(readCsv(bytes([0, 0, 0, 0]), { file: 'zero' })).rejects.toThrow(/^zero, line 1, column 1: the file holds a NUL byte/);
+    await expect(readCsv(bytes('x,y\n1,2\n'), { encoding: 'klingon' })).rejects.toThrow(/unknown text encoding "klingon"/);
+  });
+
+  it('a header of numbers only is refused (its row would be lost); header: false reads it as data with generated names', async () => {
+    const text = '1,2,0\n3,4,1\n5,6,0\n';
+    await expect(readCsv(text, { file: 'h.csv' })).rejects.toThrow(/h\.csv, line 1, column 1: the header row \(1,2,0\) holds only numbers.*--no-header/);
+    const read = await readCsv(text, { header: false });
+    expect(read.x.rows).toBe(3);
+    expect(read.featureNames).toEqual(['column1', 'column2']);
+    const features = await readCsvFeatures('1,2\n3,4\n', { header: false, features: ['column2'] });
+    expect(Array.from(features.x.data)).toEqual([2, 4]);
+    expect(features.records[0]?.line).toBe(1);
+  });
+
+  it('a ;- or tab-separated file read with commas gets a hint naming the delimiter', async () => {
+    await expect(readCsv('a;b;y\n1;2;0\n3;4;1\n')).rejects.toThrow(/looks ;-separated \(pass the delimiter: --delimiter ';'/);
+    await expect(readCsv('a\tb\ty\n1\t2\t0\n')).rejects.toThrow(/looks tab-separated \(pass the delimiter: --delimiter tab/);
+    await expect(readCsvFeatures('a;b\n1;2\n', { features: ['a', 'b'] })).rejects.toThrow(/looks ;-separated/);
+    expect((await readCsv('a;b;y\n1;2;0\n3;4;1\n', { delimiter: ';' })).featureNames).toEqual(['a', 'b']);
+  });
+
+  it('maxMagnitude refuses values that would overflow float32 (±1e200), in features and regression targets', async () => {
+    await expect(readCsv('a,y\n1,0\n1e200,1\n', { file: 'o.csv', maxMagnitude: FLOAT32_MAX })).rejects.toThrow(
+      /o\.csv, line 3, column 1: feature "a" is 1e200, beyond ±3\.4028234663852886e\+38, the largest float32/,
+    );
+    await expect(readCsv('a,y\n1,0.5\n2,-1e200\n', { file: 'o.csv', maxMagnitude: FLOAT32_MAX })).rejects.toThrow(/o\.csv, line 3, column 2: the label is -1e200, beyond/);
+    await expect(readCsvFeatures('a\n-1e39\n', { maxMagnitude: FLOAT32_MAX })).rejects.toThrow(/feature "a" is -1e39, beyond/);
+    expect((await readCsv('a,y\n1,0\n1e200,1\n')).x.data[1]).toBe(1e200); // no limit unless asked
+  });
+
+  it('the label column may be chosen by a function of the header', async () => {
+    const read = await readCsv('y,a,b\n0,1,2\n1,3,4\n', { label: (header) => header.indexOf('y') });
+    expect(read.featureNames).toEqual(['a', 'b']);
   });
 });
 

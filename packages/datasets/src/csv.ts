@@ -28,19 +28,49 @@
  */
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { CsvError, Parser, type Options as ParseOptions } from 'csv-parse';
 import { arrayFor, DataError, type Dataset, type DType, type FloatArray, type Matrix, type Task } from '@twinprop/core';
 
-export interface CsvOptions {
-  /** Label column: a header name, or a 0-based index (negative from the end). Default: the last column. */
-  readonly label?: string | number;
+/** How a file is read, shared by both readers. */
+export interface CsvReadOptions {
+  /** Field delimiter (default `,`). */
+  readonly delimiter?: string;
+  /**
+   * `false` when the file has no header row: the first row is data and the columns are named
+   * `column1`, `column2`, …. With a header (the default), a first row of numbers only is refused
+   * (it looks like data, and reading it as names would lose a row).
+   */
+  readonly header?: boolean;
+  /**
+   * The text encoding, a WHATWG label such as `utf-8` (the default), `latin1`, `windows-1252` or
+   * `utf-16le`. UTF-8 is checked: a byte sequence that is not UTF-8 (a Latin-1 `é`, say) is a
+   * DataError naming its line and column, never a silent U+FFFD. A NUL byte is refused in any
+   * encoding (the file is binary).
+   */
+  readonly encoding?: string;
+  /** Refuse numbers larger in magnitude than this (e.g. float32's largest, ≈3.4e38). Default: no limit. */
+  readonly maxMagnitude?: number;
+}
+
+/** float32's largest finite value: numbers beyond it become ±Infinity in float32 engines. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The most characters one row may have (a file without line breaks, such as /dev/zero, is refused). */
+export const MAX_CSV_RECORD_CHARS = 64 * 1024 * 1024;
+
+export interface CsvOptions extends CsvReadOptions {
+  /**
+   * Label column: a header name, a 0-based index (negative from the end), or a function of the
+   * header returning a 0-based index (it may throw to refuse the header). Default: the last column.
+   */
+  readonly label?: string | number | ((header: readonly string[]) => number);
   /** Read the labels as classes or as real-valued targets (default: decided from the labels, see above). */
   readonly task?: 'classification' | 'regression';
   /** With `task` unset, integer labels with at most this many distinct values are classes (default 20). */
   readonly maxClasses?: number;
-  /** Field delimiter (default `,`). */
-  readonly delimiter?: string;
   readonly dtype?: DType;
   /** The dataset's name (default: the file name without extension, or `csv`). */
   readonly name?: string;
@@ -87,8 +117,12 @@ class NumberingParser extends Parser {
 }
 
 /** Why a cell is not a usable number, or `undefined` when `value` (= Number(cell)) is fine. */
-function cellProblem(cell: string, value: number): string | undefined {
+function cellProblem(cell: string, value: number, maxMagnitude = Number.POSITIVE_INFINITY): string | undefined {
   if (Number.isFinite(value)) {
+    if (Math.abs(value) > maxMagnitude) {
+      const why = maxMagnitude === FLOAT32_MAX ? ', the largest float32 (which the engines compute in)' : '';
+      return `is ${cell}, beyond ±${maxMagnitude}${why}`;
+    }
     if (value !== 0 || HAS_DIGIT.test(cell)) return undefined;
     return 'is empty';
   }
@@ -144,6 +178,157 @@ function locator(file: string | undefined): (line: number, column: number) => Wh
   return (line, column) => (file === undefined ? { line, column } : { file, line, column });
 }
 
+/** A byte position in the input as a DataError shows it: the line, and the field (column) on it. */
+class BytePosition {
+  private line = 1;
+  /** Bytes of the current line seen so far (kept to count fields when a problem is found). */
+  private lineStart: Buffer[] = [];
+
+  constructor(private readonly delimiter: number) {}
+
+  /** Moves past `bytes`. */
+  advance(bytes: Buffer): void {
+    let from = 0;
+    for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a, from)) {
+      this.line++;
+      from = nl + 1;
+      this.lineStart = [];
+    }
+    if (from < bytes.length) this.lineStart.push(bytes.subarray(from));
+  }
+
+  /** The line and field of `bytes[offset]` (bytes follow what was advanced past). */
+  at(bytes: Buffer, offset: number): { line: number; column: number } {
+    const before = bytes.subarray(0, offset);
+    const lastBreak = before.lastIndexOf(0x0a);
+    let line = this.line;
+    for (let nl = before.indexOf(0x0a); nl >= 0; nl = before.indexOf(0x0a, nl + 1)) line++;
+    const prefix = lastBreak >= 0 ? before.subarray(lastBreak + 1) : Buffer.concat([...this.lineStart, before]);
+    let column = 1;
+    let quoted = false;
+    for (const b of prefix) {
+      if (b === 0x22) quoted = !quoted;
+      else if (b === this.delimiter && !quoted) column++;
+    }
+    return { line, column };
+  }
+}
+
+/** Bytes at the end of `bytes` that start a UTF-8 sequence the chunk does not finish. */
+function incompleteTail(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const b = bytes[bytes.length - back] ?? 0;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
+/** The offset of the first byte that is not valid UTF-8 (the input is known to hold one). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) low = 0xa0;
+      if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) low = 0x90;
+      if (b === 0xf4) high = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? low : 0x80) || c > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+/**
+ * Bytes to text for the parser: UTF-8 checked (natively; the slow scan runs only to locate a bad
+ * byte), other encodings through TextDecoder. A NUL byte or invalid UTF-8 fails the stream with a
+ * DataError at its line and column.
+ */
+class Decoder extends Transform {
+  private carry: Buffer = Buffer.alloc(0);
+  private readonly position: BytePosition;
+  private readonly decoder: TextDecoder | undefined;
+  private readonly utf8: boolean;
+
+  constructor(
+    encoding: string,
+    delimiter: string,
+    private readonly where: (line: number, column: number) => Where,
+  ) {
+    super({ readableObjectMode: false, decodeStrings: true, encoding: 'utf8' });
+    let label: string;
+    try {
+      label = new TextDecoder(encoding).encoding;
+    } catch {
+      throw new DataError(`unknown text encoding ${JSON.stringify(encoding)} (try utf-8, latin1, windows-1252 or utf-16le)`);
+    }
+    this.utf8 = label === 'utf-8';
+    this.decoder = this.utf8 ? undefined : new TextDecoder(label);
+    this.position = new BytePosition(delimiter.charCodeAt(0));
+  }
+
+  private fail(bytes: Buffer, offset: number, message: string): DataError {
+    const { line, column } = this.position.at(bytes, offset);
+    return new DataError(message, this.where(line, column));
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      if (this.decoder !== undefined) {
+        const nul = this.decoder.encoding.startsWith('utf-16') ? -1 : chunk.indexOf(0);
+        if (nul >= 0) throw this.fail(chunk, nul, 'the file holds a NUL byte: it is not a text file');
+        this.position.advance(chunk);
+        done(null, this.decoder.decode(chunk, { stream: true }));
+        return;
+      }
+      const bytes = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+      const nul = bytes.indexOf(0);
+      const end = bytes.length - incompleteTail(bytes);
+      const whole = bytes.subarray(0, nul >= 0 ? nul : end);
+      if (!isUtf8(whole)) {
+        const bad = firstInvalidUtf8(whole);
+        throw this.fail(bytes, bad, invalidUtf8Message(bytes, bad));
+      }
+      if (nul >= 0) throw this.fail(bytes, nul, 'the file holds a NUL byte: it is not a text file');
+      this.carry = Buffer.from(bytes.subarray(end));
+      this.position.advance(whole);
+      done(null, whole.toString('utf8'));
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.carry.length > 0) {
+      done(this.fail(this.carry, 0, invalidUtf8Message(this.carry, 0)));
+      return;
+    }
+    done(null, this.decoder?.decode() ?? '');
+  }
+}
+
+function invalidUtf8Message(bytes: Buffer, offset: number): string {
+  const shown = Array.from(bytes.subarray(offset, offset + 2), (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
+  return `byte ${shown} is not UTF-8 (a Latin-1 or Windows-1252 file?); convert the file to UTF-8, or name its encoding (--encoding latin1)`;
+}
+
 /**
  * Parses `source` with the module's rules and hands each record to `onRecord` as it ends (header
  * first). Turns csv-parse's and the file system's errors into DataErrors; whatever `onRecord`
@@ -151,24 +336,38 @@ function locator(file: string | undefined): (line: number, column: number) => Wh
  */
 async function parseCsv(
   source: Readable | string,
-  options: { readonly delimiter?: string | undefined; readonly file?: string | undefined },
+  options: CsvReadOptions & { readonly file?: string | undefined },
   onRecord: (record: string[], line: number) => void,
 ): Promise<void> {
   const file = options.file;
-  const input = typeof source === 'string' ? Readable.from([source]) : source;
+  const delimiter = options.delimiter ?? ',';
+  if (delimiter === '' || /["\r\n]/.test(delimiter)) throw new DataError(`the delimiter ${JSON.stringify(delimiter)} cannot separate fields`);
+  const raw = typeof source === 'string' ? Readable.from([source]) : source;
+  let input: Readable = raw;
+  if (typeof source !== 'string') {
+    try {
+      input = raw.pipe(new Decoder(options.encoding ?? 'utf-8', delimiter, locator(file)));
+    } catch (error) {
+      raw.destroy();
+      throw error;
+    }
+  }
+  if (input !== raw) raw.on('error', (error) => input.destroy(error));
   const parser = new NumberingParser({
     bom: true,
     trim: true,
     skip_empty_lines: true,
     relax_column_count: true,
-    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+    max_record_size: MAX_CSV_RECORD_CHARS,
+    delimiter,
   });
   input.on('error', (error) => parser.destroy(error));
   input.pipe(parser);
   try {
     for await (const item of parser as AsyncIterable<NumberedRecord>) onRecord(item.record, item.line);
   } catch (error) {
-    input.destroy(); // stop reading the rest of the file
+    raw.destroy(); // stop reading the rest of the file
+    input.destroy();
     if (error instanceof CsvError) {
       const column = (error as CsvError & { column?: unknown }).column;
       const line = (error as CsvError & { lines?: unknown }).lines;
@@ -198,6 +397,44 @@ function fileProblem(error: NodeJS.ErrnoException): string {
     case undefined:
     default:
       return `cannot read the file: ${error.message}`;
+  }
+}
+
+/** Names for the columns of a file without a header row: `column1`, `column2`, …. */
+export function generatedHeader(fields: number): string[] {
+  return Array.from({ length: fields }, (_, i) => `column${i + 1}`);
+}
+
+/**
+ * The delimiter a header row seems to use instead of `delimiter`, when it was read as one field
+ * holding `;`, a tab or `|` (a European spreadsheet's CSV, a TSV file). `undefined` otherwise.
+ */
+export function guessDelimiter(header: readonly string[], delimiter = ','): string | undefined {
+  if (header.length !== 1) return undefined;
+  const field = header[0] ?? '';
+  return [';', '\t', '|', ','].find((d) => d !== delimiter && field.includes(d));
+}
+
+/** ` — the file looks ;-separated: …` for a one-field header, else ''. */
+export function delimiterHint(header: readonly string[], delimiter = ','): string {
+  const guess = guessDelimiter(header, delimiter);
+  if (guess === undefined) return '';
+  const shown = guess === '\t' ? 'tab' : guess;
+  return `; the header was read as one column, ${JSON.stringify(header[0] ?? '')}: the file looks ${shown}-separated (pass the delimiter: --delimiter ${guess === '\t' ? 'tab' : `'${guess}'`}, or delimiter: ${JSON.stringify(guess)})`;
+}
+
+/**
+ * Checks a header row: a row of numbers only is data, not names (the file lacks a header, and
+ * reading it as one would lose a row). DataError naming the line.
+ */
+function checkHeader(record: readonly string[], at: Where): void {
+  if (record.length > 0 && record.every((cell) => cell !== '' && cellProblem(cell, Number(cell)) === undefined)) {
+    const shown = record.length > 4 ? `${record.slice(0, 4).join(',')},…` : record.join(',');
+    throw new DataError(
+      `the header row (${shown}) holds only numbers: the file seems to have no header, and its first row would be lost as column names; ` +
+        'add a header row, or read it as header-less (--no-header, or header: false)',
+      at,
+    );
   }
 }
 
@@ -245,27 +482,32 @@ export async function readCsv(
     allInteger: true,
   };
 
+  const maxMagnitude = options.maxMagnitude;
   await parseCsv(source, options, (record, line) => {
     if (header === undefined) {
-      header = record;
-      headerLine = line;
+      if (options.header !== false) checkHeader(record, where(line, 1));
+      header = options.header === false ? generatedHeader(record.length) : record;
+      headerLine = options.header === false ? line - 1 : line;
+      if (header.length < 2) {
+        throw new DataError(
+          `the header names only the label column; at least one feature column is needed${delimiterHint(header, options.delimiter)}`,
+          where(line, 1),
+        );
+      }
       labelColumn = resolveLabelColumn(header, options.label, where(line, 1));
       featureCount = header.length - 1;
-      if (featureCount < 1) {
-        throw new DataError('the header names only the label column; at least one feature column is needed', where(line, 1));
-      }
-      return;
+      if (options.header !== false) return;
     }
     if (record.length !== header.length) throw raggedRow(record.length, header.length, line, where);
     for (let c = 0; c < record.length; c++) {
       if (c === labelColumn) continue;
       const cell = record[c] ?? '';
       const value = Number(cell);
-      const problem = cellProblem(cell, value);
+      const problem = cellProblem(cell, value, maxMagnitude);
       if (problem !== undefined) throw new DataError(`feature ${columnName(header, c)} ${problem}`, where(line, c + 1));
       features.push(value);
     }
-    readLabel(labels, record[labelColumn] ?? '', forced, (message) => new DataError(message, where(line, labelColumn + 1)));
+    readLabel(labels, record[labelColumn] ?? '', forced, (message) => new DataError(message, where(line, labelColumn + 1)), maxMagnitude);
     rows++;
     lastLine = line;
   });
@@ -294,9 +536,16 @@ export async function readCsv(
   return { name, ...classify(labels, rows, dtype, labelName, labelWhere), x, featureNames };
 }
 
-function resolveLabelColumn(header: readonly string[], label: string | number | undefined, at: { line: number; column: number }): number {
+function resolveLabelColumn(header: readonly string[], label: CsvOptions['label'], at: { line: number; column: number }): number {
   const columns = header.map((h, i) => `${i}: ${h === '' ? '(unnamed)' : h}`).join(', ');
   if (label === undefined) return header.length - 1;
+  if (typeof label === 'function') {
+    const index = label(header);
+    if (!Number.isInteger(index) || index < 0 || index >= header.length) {
+      throw new RangeError(`label: column ${index} is not a 0-based index into the header's ${header.length} columns`);
+    }
+    return index;
+  }
   if (typeof label === 'number') {
     const index = label < 0 ? header.length + label : label;
     if (!Number.isInteger(label) || index < 0 || index >= header.length) {
@@ -317,10 +566,14 @@ function readLabel(
   cell: string,
   forced: 'classification' | 'regression' | undefined,
   fail: (message: string) => DataError,
+  maxMagnitude: number | undefined,
 ): void {
   if (cell === '') throw fail('the label is empty');
   if (NON_FINITE.test(cell)) throw fail(`the label is ${JSON.stringify(cell)}, not a finite value`);
   const value = Number(cell);
+  if (Number.isFinite(value) && maxMagnitude !== undefined && Math.abs(value) > maxMagnitude && forced !== 'classification') {
+    throw fail(`the label ${cellProblem(cell, value, maxMagnitude) ?? ''}`);
+  }
   const problem = cellProblem(cell, value);
   if (problem === undefined) {
     labels.numeric?.push(value);
@@ -399,15 +652,13 @@ export interface CsvRecord {
   readonly cells: readonly string[];
 }
 
-export interface CsvFeatureOptions {
+export interface CsvFeatureOptions extends CsvReadOptions {
   /**
    * The feature columns, in the order the features go into `x`: header names, or a function of the
    * header returning 0-based column indices (it may throw to refuse the header). Default: every
    * column.
    */
   readonly features?: readonly string[] | ((header: readonly string[]) => readonly number[]);
-  /** Field delimiter (default `,`). */
-  readonly delimiter?: string;
   readonly dtype?: DType;
   /** Names the source in error messages. */
   readonly file?: string;
@@ -425,7 +676,7 @@ export interface CsvFeatures {
   readonly records: readonly CsvRecord[];
 }
 
-function resolveFeatureColumns(header: readonly string[], features: CsvFeatureOptions['features'], at: Where): number[] {
+function resolveFeatureColumns(header: readonly string[], features: CsvFeatureOptions['features'], at: Where, delimiter: string | undefined): number[] {
   if (features === undefined) return header.map((_, i) => i);
   if (typeof features === 'function') {
     const columns = [...features(header)];
@@ -440,7 +691,7 @@ function resolveFeatureColumns(header: readonly string[], features: CsvFeatureOp
   const missing = features.filter((name) => !header.includes(name));
   if (missing.length > 0) {
     const names = missing.map((m) => JSON.stringify(m)).join(', ');
-    throw new DataError(`no feature column${missing.length === 1 ? '' : 's'} named ${names} in the header (${listed})`, at);
+    throw new DataError(`no feature column${missing.length === 1 ? '' : 's'} named ${names} in the header (${listed})${delimiterHint(header, delimiter)}`, at);
   }
   return features.map((name) => header.indexOf(name));
 }
@@ -463,16 +714,17 @@ export async function readCsvFeatures(source: Readable | string, options: CsvFea
 
   await parseCsv(source, options, (record, line) => {
     if (header === undefined) {
-      header = record;
-      headerLine = line;
-      columns = resolveFeatureColumns(header, options.features, where(line, 1));
-      return;
+      if (options.header !== false) checkHeader(record, where(line, 1));
+      header = options.header === false ? generatedHeader(record.length) : record;
+      headerLine = options.header === false ? line - 1 : line;
+      columns = resolveFeatureColumns(header, options.features, where(line, 1), options.delimiter);
+      if (options.header !== false) return;
     }
     if (record.length !== header.length) throw raggedRow(record.length, header.length, line, where);
     for (const c of columns) {
       const cell = record[c] ?? '';
       const value = Number(cell);
-      const problem = cellProblem(cell, value);
+      const problem = cellProblem(cell, value, options.maxMagnitude);
       if (problem !== undefined) throw new DataError(`feature ${columnName(header, c)} ${problem}`, where(line, c + 1));
       features.push(value);
     }

@@ -74,6 +74,21 @@ describe('stratifiedSplit', () => {
     );
   });
 
+  it('splits 300k rows per class without overflowing the call stack', () => {
+    const n = 600_000;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      x[r] = r;
+      y[r] = r % 2;
+    }
+    const data: Dataset = { name: 'big', task: 'binary', x: { rows: n, cols: 1, data: x }, y: { rows: n, cols: 1, data: y } };
+    const { train, test } = stratifiedSplit(data, { testFraction: 0.2, seed: 1 });
+    expect(train.x.rows).toBe(480_000);
+    expect(test?.x.rows).toBe(120_000);
+    expect(Array.from(test!.y.data).filter((v) => v === 1)).toHaveLength(60_000);
+  });
+
   it('regression is split at random by rows; fraction 0 gives no test part; bad fractions refused', () => {
     const d = plane({ points: 100, seed: 1 });
     const { train, test } = stratifiedSplit(d, { testFraction: 0.25, seed: 2 });

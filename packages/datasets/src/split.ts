@@ -61,8 +61,8 @@ export function stratifiedSplit<T extends Dataset>(data: T, options: SplitOption
     for (const k of [...byClass.keys()].sort((a, b) => a - b)) {
       const rows = rng.shuffle(byClass.get(k) ?? []);
       const testCount = Math.round(rows.length * testFraction);
-      test.push(...rows.slice(0, testCount));
-      train.push(...rows.slice(testCount));
+      // A loop, not push(...rows): spreading a class of 250k rows overflows the call stack.
+      for (let i = 0; i < rows.length; i++) (i < testCount ? test : train).push(rows[i] ?? 0);
     }
     rng.shuffle(train);
     rng.shuffle(test);

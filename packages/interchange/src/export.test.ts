@@ -31,7 +31,7 @@ import { applyStandardization, loadDataset, standardize } from '@twinprop/datase
 import { referenceEngineProvider } from '@twinprop/engine-reference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportError, exportOnnx, exportTfjs, ONNX_ACTIVATIONS, TFJS_ACTIVATIONS, writeTfjsExport } from './index.js';
-import { loadLayersModelFromDisk, maxAbsDifference, onnxPredict, tfjsPredict } from './testing/runtimes.js';
+import { loadLayersModelFromDisk, maxAbsDifference, onnxPredict, runExportedForward, tfjsPredict } from './testing/index.js';
 
 /** The acceptance bound: exported float32 predictions against twinprop's, absolute. */
 const PREDICTION_TOLERANCE = 1e-6;
@@ -153,5 +153,19 @@ describe('exported models predict what twinprop predicts (tf.loadLayersModel and
     };
     const fromOnnx = await onnxPredict(exportOnnx(file).bytes, [[0, 0], [0, 1], [1, 0], [1, 1]]);
     expect(fromOnnx).toEqual([[0], [0], [0], [1]]);
+  });
+});
+
+describe('runExportedForward (for cross-checks such as compare)', () => {
+  it('runs both runtimes in memory, and leaves out the format that refuses the model', async () => {
+    const c: Case = { name: 'forward', hidden: 'tanh', output: 'sigmoid', loss: 'binaryCrossEntropy', dtype: 'float64' };
+    const { file, raw, twinprop } = await trained(c);
+    const both = await runExportedForward(file, rowsOf(raw));
+    expect(maxAbsDifference(both.tfjs ?? [], twinprop)).toBeLessThanOrEqual(PREDICTION_TOLERANCE);
+    expect(maxAbsDifference(both.onnx ?? [], twinprop)).toBeLessThanOrEqual(PREDICTION_TOLERANCE);
+    const step: ModelFile = { ...file, spec: mlp(2, [[6, 'step']], [1, 'sigmoid']) };
+    const onlyOnnx = await runExportedForward(step, [[0.5, -0.5]]);
+    expect(onlyOnnx.tfjs).toBeUndefined();
+    expect(onlyOnnx.onnx?.[0]).toHaveLength(1);
   });
 });

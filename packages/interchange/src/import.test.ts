@@ -13,7 +13,7 @@ import { tfjsEngineProvider } from '@twinprop/engine-tfjs/provider';
 import type { LayersModel, Tensor2D } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTfjs, readTfjsModel, writeTfjsExport } from './index.js';
-import { maxAbsDifference, tfjs, tfjsPredict } from './testing/runtimes.js';
+import { maxAbsDifference, tfjs, tfjsPredict } from './testing/index.js';
 
 /** Forward: float32 runtimes on both sides, absolute. */
 const PREDICTION_TOLERANCE = 1e-6;

@@ -7,6 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
+import type { ModelFile } from '@twinprop/core';
+import { ExportError } from '../errors.js';
+import { exportOnnx } from '../onnx-export.js';
+import { exportTfjs } from '../tfjs-export.js';
 
 let tfReady: Promise<unknown> | undefined;
 /** TensorFlow.js on its cpu backend, its Node.js banner silenced. */
@@ -85,4 +89,36 @@ export function maxAbsDifference(a: readonly number[][], b: readonly number[][])
     });
   });
   return worst;
+}
+
+/**
+ * The forward pass of a model file as the other runtimes compute it: exported (pure functions, in
+ * memory) and run by tfjs-layers and by ONNX Runtime on raw input rows.
+ */
+export async function runExportedForward(model: ModelFile, rows: readonly number[][]): Promise<{ tfjs: number[][] | undefined; onnx: number[][] | undefined }> {
+  const t = await tfjs();
+  let fromTfjs: number[][] | undefined;
+  try {
+    const exported = exportTfjs(model);
+    const group = exported.modelJson.weightsManifest[0];
+    const bytes = exported.weightsBin;
+    const layers = await t.loadLayersModel(
+      t.io.fromMemory({
+        modelTopology: exported.modelJson.modelTopology as unknown as tf.io.ModelJSON['modelTopology'],
+        weightSpecs: group === undefined ? [] : group.weights.map((w) => ({ ...w, shape: [...w.shape] })),
+        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      }),
+    );
+    fromTfjs = await tfjsPredict(layers, rows);
+    layers.dispose();
+  } catch (error) {
+    if (!(error instanceof ExportError)) throw error;
+  }
+  let fromOnnx: number[][] | undefined;
+  try {
+    fromOnnx = await onnxPredict(exportOnnx(model).bytes, rows);
+  } catch (error) {
+    if (!(error instanceof ExportError)) throw error;
+  }
+  return { tfjs: fromTfjs, onnx: fromOnnx };
 }

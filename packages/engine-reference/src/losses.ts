@@ -133,3 +133,24 @@ export function addRegularizationGradient(kernel: FloatArray, dLossDKernel: Floa
     dLossDKernel[i] = dLossDKernel[i]! + l1 * Math.sign(w) + l2 * w;
   }
 }
+
+/**
+ * Regularization as one record, the penalty and its gradient side by side: what the model calls.
+ * `part` says which tensor a gradient is for; core regularizes kernels only, never biases.
+ */
+export interface RegularizationFunction {
+  readonly formula: string;
+  /** The penalty added to the batch loss, from every kernel and every bias. */
+  loss(kernels: readonly FloatArray[], biases: readonly FloatArray[], l1: number, l2: number): number;
+  /** dLossDParameter += ∂penalty/∂parameter for one parameter tensor. */
+  addGradient(parameter: FloatArray, dLossDParameter: FloatArray, part: 'kernel' | 'bias', l1: number, l2: number): void;
+}
+
+/** Core's regularization: λ₁ Σ|w| + λ₂ · ½ Σ w² over the kernels; biases are not regularized. */
+export const REGULARIZATION: RegularizationFunction = {
+  formula: 'λ₁ Σ|w| + λ₂ · ½ Σ w² over kernels only; ∂/∂w = λ₁·sign(w) + λ₂·w, ∂/∂b = 0',
+  loss: (kernels, _biases, l1, l2) => regularizationLoss(kernels, l1, l2),
+  addGradient(parameter, dLossDParameter, part, l1, l2) {
+    if (part === 'kernel') addRegularizationGradient(parameter, dLossDParameter, l1, l2);
+  },
+};

@@ -26,11 +26,23 @@ import {
 } from '@twinprop/core';
 import { ACTIVATION_FUNCTIONS, type ActivationTable } from './activations.js';
 import { DenseLayer, type LayerBuffers } from './dense.js';
-import { addRegularizationGradient, LOSS_FUNCTIONS, regularizationLoss, type LossFunction } from './losses.js';
+import { LOSS_FUNCTIONS, REGULARIZATION, type LossFunction, type RegularizationFunction } from './losses.js';
 import { allocate } from './matrix.js';
-import { Optimizer } from './optimizers.js';
+import { Optimizer, OPTIMIZER_UPDATES, type OptimizerUpdates } from './optimizers.js';
 
 export const ENGINE_NAME = 'reference';
+
+/**
+ * What a model computes with besides its activations: the loss records, the optimizers' update
+ * rules and the regularization — the engine's own unless a test swaps one in (planted faults).
+ */
+export interface ModelTables {
+  readonly losses: { readonly [L in keyof typeof LOSS_FUNCTIONS]: LossFunction };
+  readonly optimizers: OptimizerUpdates;
+  readonly regularization: RegularizationFunction;
+}
+
+export const MODEL_TABLES: ModelTables = { losses: LOSS_FUNCTIONS, optimizers: OPTIMIZER_UPDATES, regularization: REGULARIZATION };
 export const BACKEND_NAME = 'js';
 
 /** Everything one batch size needs, allocated on first use and reused by every later step. */
@@ -96,6 +108,8 @@ export class ReferenceModel implements Model {
   /** ∂L/∂θ for each entry of `parameters`, same order. */
   private readonly gradients: readonly FloatArray[];
   private readonly kernels: readonly FloatArray[];
+  private readonly biases: readonly FloatArray[];
+  private readonly regularization: RegularizationFunction;
   private readonly l1: number;
   private readonly l2: number;
   private readonly workspaces = new Map<number, Workspace>();
@@ -111,6 +125,7 @@ export class ReferenceModel implements Model {
     readonly dtype: DType,
     /** The activation records to compute with (the engine's own table unless a test swaps one in). */
     activationTable: ActivationTable = ACTIVATION_FUNCTIONS,
+    tables: ModelTables = MODEL_TABLES,
   ) {
     this.spec = validateSpec(spec);
     this.training = validateTrainingConfig(this.spec, training);
@@ -119,14 +134,16 @@ export class ReferenceModel implements Model {
     this.layers = layerShapes(this.spec).map(
       ({ inputs, outputs }, i) => new DenseLayer(inputs, outputs, activationTable[activations[i]!.activation], dtype),
     );
-    this.lossFunction = LOSS_FUNCTIONS[training.loss];
+    this.lossFunction = tables.losses[training.loss];
+    this.regularization = tables.regularization;
     this.l1 = training.regularization?.l1 ?? 0;
     this.l2 = training.regularization?.l2 ?? 0;
     this.parameters = this.layers.flatMap((l) => [l.kernel, l.bias]);
     this.gradients = this.layers.flatMap((l) => [l.dLossDKernel, l.dLossDBias]);
     this.kernels = this.layers.map((l) => l.kernel);
+    this.biases = this.layers.map((l) => l.bias);
     this.untrainable = untrainableReason(this.spec);
-    this.optimizer = new Optimizer(training.optimizer, dtype, this.parameters.map((p) => p.length));
+    this.optimizer = new Optimizer(training.optimizer, dtype, this.parameters.map((p) => p.length), tables.optimizers);
     this.copyIn(weights);
   }
 
@@ -248,7 +265,7 @@ export class ReferenceModel implements Model {
    * 1. the loss gives ∂L/∂Z of the output layer (fused with its activation);
    * 2. for each layer from the last to the first: ∂L/∂W, ∂L/∂b and ∂L/∂X (the previous layer's
    *    ∂L/∂H) from ∂L/∂Z; then the previous layer turns its ∂L/∂H into its ∂L/∂Z through σ';
-   * 3. regularization adds λ₁·sign(W) + λ₂·W to each ∂L/∂W.
+   * 3. regularization adds λ₁·sign(W) + λ₂·W to each ∂L/∂W (and nothing to ∂L/∂b).
    */
   private backward(ws: Workspace, rows: number): void {
     const last = this.layers.length - 1;
@@ -261,7 +278,8 @@ export class ReferenceModel implements Model {
       if (l < last) layer.backwardActivation(buffers, rows);
       const previous = l === 0 ? undefined : ws.layers[l - 1]!;
       layer.backward(previous === undefined ? ws.x : previous.output, buffers, rows, previous?.dLossDOutput);
-      addRegularizationGradient(layer.kernel, layer.dLossDKernel, this.l1, this.l2);
+      this.regularization.addGradient(layer.kernel, layer.dLossDKernel, 'kernel', this.l1, this.l2);
+      this.regularization.addGradient(layer.bias, layer.dLossDBias, 'bias', this.l1, this.l2);
     }
   }
 
@@ -269,7 +287,7 @@ export class ReferenceModel implements Model {
   private totalLoss(ws: Workspace, rows: number): number {
     const out = ws.layers[this.layers.length - 1]!;
     const data = this.lossFunction.forward(out.preActivation, out.output, ws.y, rows, this.spec.output.units);
-    const total = data + regularizationLoss(this.kernels, this.l1, this.l2);
+    const total = data + (this.l1 === 0 && this.l2 === 0 ? 0 : this.regularization.loss(this.kernels, this.biases, this.l1, this.l2));
     return this.dtype === 'float32' ? Math.fround(total) : total;
   }
 

@@ -1,6 +1,7 @@
 import {
   OPTIMIZER_SLOTS,
   ShapeError,
+  type OptimizerKind,
   SpecError,
   type AdamConfig,
   type DType,
@@ -118,6 +119,29 @@ function adamUpdate(
 }
 
 /**
+ * One optimizer's update of one parameter tensor θ in place from its gradient, given that
+ * tensor's slot arrays in core's `OPTIMIZER_SLOTS` order (updated in place) and Adam's running
+ * products [β₁ᵗ, β₂ᵗ] for this step.
+ */
+export type OptimizerUpdate<C extends OptimizerConfig> = (
+  config: C,
+  theta: FloatArray,
+  gradient: FloatArray,
+  slots: readonly FloatArray[],
+  accBetas: Float64Array,
+) => void;
+
+/** An update rule per core optimizer (a mapped type: a new optimizer does not compile without one). */
+export type OptimizerUpdates = { readonly [K in OptimizerKind]: OptimizerUpdate<Extract<OptimizerConfig, { kind: K }>> };
+
+/** The engine's update rules, above. */
+export const OPTIMIZER_UPDATES: OptimizerUpdates = {
+  sgd: (config, theta, gradient) => sgdUpdate(config, theta, gradient),
+  momentum: (config, theta, gradient, [accumulation]) => momentumUpdate(config, theta, gradient, accumulation!),
+  adam: (config, theta, gradient, [firstMoment, secondMoment], accBetas) => adamUpdate(config, theta, gradient, firstMoment!, secondMoment!, accBetas),
+};
+
+/**
  * An optimizer over a fixed list of parameter tensors (kernel, bias of each layer, in order). Its
  * slots are arrays of the same shapes, in the same order, allocated once.
  */
@@ -132,37 +156,30 @@ export class Optimizer {
    */
   private readonly accBetas = new Float64Array(2);
 
+  /** Per parameter tensor, its slot arrays in `OPTIMIZER_SLOTS` order (what an update rule receives). */
+  private readonly slotsByParameter: ReadonlyArray<readonly FloatArray[]>;
+
   constructor(
     readonly config: OptimizerConfig,
     readonly dtype: DType,
     private readonly sizes: readonly number[],
+    /** The update rules to apply (the engine's own unless a test swaps one in). */
+    private readonly updates: OptimizerUpdates = OPTIMIZER_UPDATES,
   ) {
     this.slots = new Map(OPTIMIZER_SLOTS[config.kind].map((name) => [name, sizes.map((n) => allocate(dtype, n))]));
+    this.slotsByParameter = sizes.map((_, p) => OPTIMIZER_SLOTS[config.kind].map((name) => this.slot(name)[p]!));
     this.resetAccumulatedBetas(0);
   }
 
   /** Applies one update to every parameter: params[p] ← update(params[p], gradients[p]). */
   apply(params: readonly FloatArray[], gradients: readonly FloatArray[]): void {
     const config = this.config;
-    switch (config.kind) {
-      case 'sgd':
-        for (let p = 0; p < params.length; p++) sgdUpdate(config, params[p]!, gradients[p]!);
-        break;
-      case 'momentum': {
-        const accumulation = this.slot('accumulation');
-        for (let p = 0; p < params.length; p++) momentumUpdate(config, params[p]!, gradients[p]!, accumulation[p]!);
-        break;
-      }
-      case 'adam': {
-        const m = this.slot('firstMoment');
-        const v = this.slot('secondMoment');
-        for (let p = 0; p < params.length; p++) {
-          adamUpdate(config, params[p]!, gradients[p]!, m[p]!, v[p]!, this.accBetas);
-        }
-        this.accBetas[0] = this.round(this.accBetas[0]! * this.round(config.beta1));
-        this.accBetas[1] = this.round(this.accBetas[1]! * this.round(config.beta2));
-        break;
-      }
+    // Each entry takes its own kind's config; indexing by the union kind needs the widening.
+    const update = this.updates[config.kind] as OptimizerUpdate<OptimizerConfig>;
+    for (let p = 0; p < params.length; p++) update(config, params[p]!, gradients[p]!, this.slotsByParameter[p]!, this.accBetas);
+    if (config.kind === 'adam') {
+      this.accBetas[0] = this.round(this.accBetas[0]! * this.round(config.beta1));
+      this.accBetas[1] = this.round(this.accBetas[1]! * this.round(config.beta2));
     }
     this.step++;
   }

@@ -10,6 +10,8 @@ import {
 } from '@twinprop/core';
 import { backendInstance, resolveBackend, TFJS_BACKENDS, type TfjsBackend, type TfjsBackendRequest } from './backend.js';
 import { TfjsModel } from './model.js';
+import { withOps, type TfjsOps, type TfjsOpsOverride } from './ops.js';
+import { TFJS_UPDATES, type TfjsUpdates } from './optimizers.js';
 import { ENGINE_NAME } from './names.js';
 
 export interface TfjsEngineOptions {
@@ -17,7 +19,18 @@ export interface TfjsEngineOptions {
   readonly backend?: TfjsBackendRequest;
   /** Only `float32` (the default): TensorFlow.js computes in float32. */
   readonly dtype?: DType;
+  /**
+   * Ops to compute with instead of the engine's own (`ops.ts`), by table and name — for checking
+   * that a harness catches a wrong op (a planted fault). Off unless given; affects this engine's
+   * models only.
+   */
+  readonly ops?: TfjsOpsOverride;
+  /** Optimizer update rules to use instead of the engine's own (`optimizers.ts`), by kind (same purpose). */
+  readonly updates?: Partial<TfjsUpdates>;
 }
+
+/** The parts of {@link TfjsEngineOptions} that a loaded backend's engine can take. */
+export type TfjsEngineOverrides = Pick<TfjsEngineOptions, 'ops' | 'updates'>;
 
 function assertFloat32(dtype: DType | undefined): void {
   if (dtype !== undefined && dtype !== 'float32') {
@@ -41,15 +54,19 @@ export class TfjsEngine implements Engine {
   /** What the backend is, e.g. `XNNPACK, SIMD, single-threaded` or `@tensorflow/tfjs-node@4.22.0 (libtensorflow)`. */
   readonly backendDetail: string;
   private readonly backendObject: object;
+  private readonly ops: TfjsOps;
+  private readonly updates: TfjsUpdates;
 
-  constructor(backend: TfjsBackend, backendDetail: string = backend) {
+  constructor(backend: TfjsBackend, backendDetail: string = backend, overrides: TfjsEngineOverrides = {}) {
     this.backend = backend;
     this.backendDetail = backendDetail;
     this.backendObject = backendInstance(backend);
+    this.ops = withOps(overrides.ops);
+    this.updates = { ...TFJS_UPDATES, ...overrides.updates };
   }
 
   createModel(spec: ModelSpec, weights: Weights, training: TrainingConfig): Model {
-    return new TfjsModel(spec, weights, training, this.backend, this.backendObject);
+    return new TfjsModel(spec, weights, training, this.backend, this.backendObject, this.ops, this.updates);
   }
 }
 
@@ -65,5 +82,5 @@ export async function createTfjsEngine(options: TfjsEngineOptions = {}): Promise
     throw new SpecError('backend', `unknown tfjs backend ${JSON.stringify(request)}; expected one of auto, ${TFJS_BACKENDS.join(', ')}`);
   }
   const { backend, detail } = await resolveBackend(request);
-  return new TfjsEngine(backend, detail);
+  return new TfjsEngine(backend, detail, { ...(options.ops === undefined ? {} : { ops: options.ops }), ...(options.updates === undefined ? {} : { updates: options.updates }) });
 }

@@ -1,4 +1,15 @@
-export { TfjsEngine, createTfjsEngine, type TfjsEngineOptions } from './engine.js';
+export { TfjsEngine, createTfjsEngine, type TfjsEngineOptions, type TfjsEngineOverrides } from './engine.js';
+export {
+  ACTIVATION_OPS,
+  LOSS_OPS,
+  TFJS_OPS,
+  type ActivationOp,
+  type LossOp,
+  type RegularizationOps,
+  type TfjsOps,
+  type TfjsOpsOverride,
+} from './ops.js';
+export { accumulatedBeta, TFJS_UPDATES, type TfjsUpdate, type TfjsUpdates } from './optimizers.js';
 export {
   availableBackends,
   NATIVE_INSTALL_HELP,

@@ -12,6 +12,7 @@ import {
   validateSpec,
   validateTrainingConfig,
   type Batch,
+  type Activation,
   type BatchRows,
   type LossAndGradients,
   type Matrix,
@@ -25,8 +26,8 @@ import {
 import { activateBackend } from './backend.js';
 import { ENGINE_NAME, type TfjsBackend } from './names.js';
 import { matrixToTensor, readFloat32, tensorsToWeights, weightsToTensors } from './convert.js';
-import { activate, dataLoss, regularizationGradient, regularizationPenalty, regularizationRates } from './ops.js';
-import { TfjsOptimizer } from './optimizers.js';
+import { regularizationRates, TFJS_OPS, type TfjsOps } from './ops.js';
+import { TfjsOptimizer, TFJS_UPDATES, type TfjsUpdates } from './optimizers.js';
 
 /**
  * A training set uploaded to one backend. Batches are gathered there by row index; the epoch's
@@ -123,7 +124,16 @@ export class TfjsModel implements Model {
   private readonly prepared = new Set<TfjsPreparedData>();
   private disposed = false;
 
-  constructor(spec: ModelSpec, weights: Weights, training: TrainingConfig, backend: TfjsBackend, backendObject: object) {
+  constructor(
+    spec: ModelSpec,
+    weights: Weights,
+    training: TrainingConfig,
+    backend: TfjsBackend,
+    backendObject: object,
+    /** The ops and update rules to compute with (the engine's own unless a test swaps one in). */
+    private readonly ops: TfjsOps = TFJS_OPS,
+    updates: TfjsUpdates = TFJS_UPDATES,
+  ) {
     this.spec = validateSpec(spec);
     this.training = validateTrainingConfig(this.spec, training);
     assertWeightsMatchSpec(this.spec, weights);
@@ -131,7 +141,7 @@ export class TfjsModel implements Model {
     this.backendObject = backendObject;
     this.rates = regularizationRates(training.regularization);
     this.untrainable = untrainableReason(this.spec);
-    this.activate();
+    this.activateBackend();
     tf.tidy(() => {
       weightsToTensors(privateCopy(weights)).forEach((value, i) => {
         const variable = tf.variable(value, true);
@@ -139,10 +149,21 @@ export class TfjsModel implements Model {
         (i % 2 === 0 ? this.kernels : this.biases).push(variable);
       });
     });
-    this.optimizer = new TfjsOptimizer(this.training.optimizer, this.params);
+    this.optimizer = new TfjsOptimizer(this.training.optimizer, this.params, updates);
   }
 
-  private activate(): void {
+  /** σ(z) from this model's activation ops. */
+  private activate(activation: Activation, z: tf.Tensor2D): tf.Tensor2D {
+    return this.ops.activations[activation].op(z);
+  }
+
+  /** Mean data loss of a batch from this model's loss ops: logits and targets, both [rows, units]. */
+  private dataLoss(logits: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+    const output = this.spec.output.activation;
+    return this.ops.losses[this.training.loss].op(logits, y, output, (z) => this.activate(output, z));
+  }
+
+  private activateBackend(): void {
     if (this.disposed) throw new DisposedError(ENGINE_NAME, 'model');
     activateBackend(this.backend, this.backendObject);
   }
@@ -168,24 +189,25 @@ export class TfjsModel implements Model {
       const bias = this.biases[i];
       if (kernel === undefined || bias === undefined) throw new Error(`layer ${i} has no parameters`);
       const z = (taped ? tf.add(tf.matMul(h, kernel), bias) : tf.fused.matMul({ a: h, b: kernel, bias })) as tf.Tensor2D;
-      h = i === layers.length - 1 ? z : activate(layer.activation, z);
+      h = i === layers.length - 1 ? z : this.activate(layer.activation, z);
     });
     return h;
   }
 
   /** Mean data loss plus regularization of (x, y), a scalar. Call inside a tidy. */
   private totalLoss(data: tf.Scalar): tf.Scalar {
-    const penalty = regularizationPenalty(this.kernels, this.rates);
+    const penalty = this.rates.l1 === 0 && this.rates.l2 === 0 ? undefined : this.ops.regularization.penalty(this.kernels, this.biases, this.rates);
     return penalty === undefined ? data : tf.add(data, penalty);
   }
 
   /** ∂loss/∂θ in parameter order, regularization included. Call inside a tidy. */
   private gradients(x: tf.Tensor2D, y: tf.Tensor2D): { dataLoss: tf.Scalar; dLossDParams: tf.Tensor[] } {
-    const { value, grads } = tf.variableGrads(() => dataLoss(this.training.loss, this.spec.output.activation, this.logits(x, true), y), this.params);
+    const { value, grads } = tf.variableGrads(() => this.dataLoss(this.logits(x, true), y), this.params);
     const dLossDParams = this.params.map((param, i) => {
       const dDataLossDParam = grads[param.name];
       if (dDataLossDParam === undefined) throw new Error(`tf.variableGrads returned no gradient for parameter ${i}`);
-      const dPenaltyDParam = i % 2 === 0 ? regularizationGradient(param, this.rates) : undefined;
+      const dPenaltyDParam =
+        this.rates.l1 === 0 && this.rates.l2 === 0 ? undefined : this.ops.regularization.gradient(param, i % 2 === 0 ? 'kernel' : 'bias', this.rates);
       return dPenaltyDParam === undefined ? dDataLossDParam : tf.add(dDataLossDParam, dPenaltyDParam);
     });
     return { dataLoss: value, dLossDParams };
@@ -195,10 +217,10 @@ export class TfjsModel implements Model {
     if (x.cols !== this.spec.inputSize) {
       throw new ShapeError(`data has ${x.cols} features per row, the model expects ${this.spec.inputSize}`);
     }
-    this.activate();
+    this.activateBackend();
     const units = this.spec.output.units;
     if (x.rows === 0) return { rows: 0, cols: units, data: new Float32Array(0) };
-    const out = tf.tidy(() => activate(this.spec.output.activation, this.logits(matrixToTensor(x))));
+    const out = tf.tidy(() => this.activate(this.spec.output.activation, this.logits(matrixToTensor(x))));
     try {
       return { rows: x.rows, cols: units, data: readFloat32(out) };
     } finally {
@@ -208,9 +230,9 @@ export class TfjsModel implements Model {
 
   loss(batch: Batch): number {
     assertBatchMatchesSpec(this.spec, batch);
-    this.activate();
+    this.activateBackend();
     const total = tf.tidy(() =>
-      this.totalLoss(dataLoss(this.training.loss, this.spec.output.activation, this.logits(matrixToTensor(batch.x)), matrixToTensor(batch.y))),
+      this.totalLoss(this.dataLoss(this.logits(matrixToTensor(batch.x)), matrixToTensor(batch.y))),
     );
     return readScalar(total);
   }
@@ -218,7 +240,7 @@ export class TfjsModel implements Model {
   lossAndGradients(batch: Batch): LossAndGradients {
     this.assertTrainable();
     assertBatchMatchesSpec(this.spec, batch);
-    this.activate();
+    this.activateBackend();
     const [total, ...dLossDParams] = tf.tidy(() => {
       const { dataLoss: data, dLossDParams: grads } = this.gradients(matrixToTensor(batch.x), matrixToTensor(batch.y));
       return [this.totalLoss(data), ...grads];
@@ -233,7 +255,7 @@ export class TfjsModel implements Model {
 
   prepare(data: Batch): PreparedData {
     assertBatchMatchesSpec(this.spec, data);
-    this.activate();
+    this.activateBackend();
     const prepared = new TfjsPreparedData(data, this.backend, (d) => this.prepared.delete(d));
     this.prepared.add(prepared);
     return prepared;
@@ -242,7 +264,7 @@ export class TfjsModel implements Model {
   trainStep(data: PreparedData, rows: BatchRows, returnLoss = false): number | undefined {
     // First: a disposed model says so (its own prepared data was disposed with it), and this
     // model's backend becomes the active one.
-    this.activate();
+    this.activateBackend();
     this.assertTrainable();
     const prepared = this.checkPrepared(data);
     const { order, start, end } = rows;
@@ -281,25 +303,25 @@ export class TfjsModel implements Model {
   }
 
   getWeights(): Weights {
-    this.activate();
+    this.activateBackend();
     return tensorsToWeights(this.params);
   }
 
   setWeights(weights: Weights): void {
     assertWeightsMatchSpec(this.spec, weights);
-    this.activate();
+    this.activateBackend();
     tf.tidy(() => {
       weightsToTensors(privateCopy(weights)).forEach((value, i) => this.params[i]?.assign(value));
     });
   }
 
   getOptimizerState(): OptimizerState {
-    this.activate();
+    this.activateBackend();
     return this.optimizer.getState();
   }
 
   setOptimizerState(state: OptimizerState): void {
-    this.activate();
+    this.activateBackend();
     const slots = Object.fromEntries(Object.entries(state.slots).map(([name, weights]) => [name, privateCopy(weights)]));
     this.optimizer.setState({ ...state, slots }, this.spec);
   }

@@ -40,9 +40,10 @@ export const ACTIVATION_OPS: { readonly [A in Activation]: ActivationOp } = {
 export interface LossOp {
   /**
    * The mean data loss of a batch (a scalar) from the output layer's logits `z` ([rows, units]) and
-   * the targets `y` (same shape); `output` is the output layer's activation.
+   * the targets `y` (same shape); `output` is the output layer's activation and `sigma` its op
+   * (default: {@link ACTIVATION_OPS}' — a model passes its own).
    */
-  readonly op: (logits: tf.Tensor2D, y: tf.Tensor2D, output: Activation) => tf.Scalar;
+  readonly op: (logits: tf.Tensor2D, y: tf.Tensor2D, output: Activation, sigma?: (z: tf.Tensor2D) => tf.Tensor2D) => tf.Scalar;
   /**
    * The kernels `op` records on a gradient tape itself; a loss that applies the output activation
    * (`meanSquaredError`) also records that activation's {@link ActivationOp.gradientKernels}.
@@ -75,7 +76,8 @@ export const LOSS_OPS: { readonly [L in LossName]: LossOp } = {
   },
   /** `tf.losses.meanSquaredError` on `σ(z)`, averaged over rows × units. */
   meanSquaredError: {
-    op: (logits, y, output) => tf.losses.meanSquaredError<tf.Tensor2D, tf.Scalar>(y, activate(output, logits), undefined, tf.Reduction.MEAN),
+    op: (logits, y, output, sigma) =>
+      tf.losses.meanSquaredError<tf.Tensor2D, tf.Scalar>(y, sigma === undefined ? activate(output, logits) : sigma(logits), undefined, tf.Reduction.MEAN),
     gradientKernels: [tf.SquaredDifference, tf.Mean],
   },
 };
@@ -125,4 +127,49 @@ export function regularizationGradient(kernel: tf.Tensor, rates: { l1: number; l
   if (rates.l2 === 0) return tf.mul(tf.sign(kernel), rates.l1);
   if (rates.l1 === 0) return tf.mul(kernel, rates.l2);
   return tf.add(tf.mul(tf.sign(kernel), rates.l1), tf.mul(kernel, rates.l2));
+}
+
+/** Regularization as tf ops: the penalty and, per parameter, its gradient (core: kernels only). */
+export interface RegularizationOps {
+  /** The penalty added to the loss, or undefined when there is none. */
+  penalty(kernels: readonly tf.Tensor[], biases: readonly tf.Tensor[], rates: { l1: number; l2: number }): tf.Scalar | undefined;
+  /** ∂penalty/∂parameter, or undefined when it is zero. */
+  gradient(parameter: tf.Tensor, part: 'kernel' | 'bias', rates: { l1: number; l2: number }): tf.Tensor | undefined;
+}
+
+/** Everything a model computes with, as one value: the op tables above and the regularization. */
+export interface TfjsOps {
+  readonly activations: { readonly [A in Activation]: ActivationOp };
+  readonly losses: { readonly [L in LossName]: LossOp };
+  readonly regularization: RegularizationOps;
+}
+
+/** The engine's own ops. */
+export const TFJS_OPS: TfjsOps = {
+  activations: ACTIVATION_OPS,
+  losses: LOSS_OPS,
+  regularization: {
+    penalty: (kernels, _biases, rates) => regularizationPenalty(kernels, rates),
+    gradient: (parameter, part, rates) => (part === 'kernel' ? regularizationGradient(parameter, rates) : undefined),
+  },
+};
+
+/**
+ * Ops to use instead of the engine's own, by table and name — for checking that a harness catches
+ * a wrong op (a planted fault) without touching the shared tables. Off unless given.
+ */
+export interface TfjsOpsOverride {
+  readonly activations?: Partial<Record<Activation, ActivationOp>>;
+  readonly losses?: Partial<Record<LossName, LossOp>>;
+  readonly regularization?: RegularizationOps;
+}
+
+/** The engine's ops with `override`'s entries in place of their own. */
+export function withOps(override: TfjsOpsOverride | undefined): TfjsOps {
+  if (override === undefined) return TFJS_OPS;
+  return {
+    activations: { ...TFJS_OPS.activations, ...override.activations },
+    losses: { ...TFJS_OPS.losses, ...override.losses },
+    regularization: override.regularization ?? TFJS_OPS.regularization,
+  };
 }

@@ -5,6 +5,7 @@ import {
   SpecError,
   type ModelSpec,
   type OptimizerConfig,
+  type OptimizerKind,
   type OptimizerState,
 } from '@twinprop/core';
 import { tensorsToWeights, weightsToTensors } from './convert.js';
@@ -31,6 +32,48 @@ export function accumulatedBeta(beta: number, t: number): number {
 }
 
 /**
+ * One optimizer's new value of a parameter θ from its gradient g at step t (1, 2, …), as a tensor,
+ * given the parameter's slot variables in core's `OPTIMIZER_SLOTS` order (assigned in place).
+ * Runs inside the optimizer's tidy.
+ */
+export type TfjsUpdate<C extends OptimizerConfig> = (config: C, param: tf.Variable, g: tf.Tensor, slots: readonly tf.Variable[], t: number) => tf.Tensor;
+
+/** An update rule per core optimizer (a mapped type: a new optimizer does not compile without one). */
+export type TfjsUpdates = { readonly [K in OptimizerKind]: TfjsUpdate<Extract<OptimizerConfig, { kind: K }>> };
+
+function slotOf(slots: readonly tf.Variable[], index: number): tf.Variable {
+  const variable = slots[index];
+  if (variable === undefined) throw new Error(`optimizer slot ${index} is missing`);
+  return variable;
+}
+
+/** The engine's update rules, exactly those of `tf.train.sgd/momentum/adam` (and of core's optimizer.ts). */
+export const TFJS_UPDATES: TfjsUpdates = {
+  // θ ← θ − η·g
+  sgd: (config, param, g) => tf.sub(param, tf.mul(g, config.learningRate)),
+  // a ← μ·a + g;  θ ← θ − η·a, or with Nesterov θ ← θ − η·(g + μ·a)
+  momentum: (config, param, g, slots) => {
+    const accumulation = slotOf(slots, 0);
+    const newAccumulation = tf.add(tf.mul(accumulation, config.momentum), g);
+    accumulation.assign(newAccumulation);
+    const direction = config.nesterov ? tf.add(g, tf.mul(newAccumulation, config.momentum)) : newAccumulation;
+    return tf.sub(param, tf.mul(direction, config.learningRate));
+  },
+  // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
+  adam: (config, param, g, slots, t) => {
+    const firstMoment = slotOf(slots, 0);
+    const secondMoment = slotOf(slots, 1);
+    const m = tf.add(tf.mul(firstMoment, config.beta1), tf.mul(g, 1 - config.beta1));
+    const v = tf.add(tf.mul(secondMoment, config.beta2), tf.mul(tf.square(g), 1 - config.beta2));
+    firstMoment.assign(m);
+    secondMoment.assign(v);
+    const mHat = tf.div(m, Math.fround(1 - accumulatedBeta(config.beta1, t)));
+    const vHat = tf.div(v, Math.fround(1 - accumulatedBeta(config.beta2, t)));
+    return tf.sub(param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), config.epsilon)), config.learningRate));
+  },
+};
+
+/**
  * sgd, momentum and adam, written with tf ops on slot variables this class owns — not with
  * `tf.train.*`. The update rules are exactly those of `tf.train.sgd/momentum/adam` (and of core's
  * optimizer.ts); owning them buys two things:
@@ -52,7 +95,12 @@ export class TfjsOptimizer {
   /** Slot name → one variable per parameter, in the parameters' order. */
   private readonly slots = new Map<string, tf.Variable[]>();
 
-  constructor(config: OptimizerConfig, params: readonly tf.Variable[]) {
+  constructor(
+    config: OptimizerConfig,
+    params: readonly tf.Variable[],
+    /** The update rules to apply (the engine's own unless a test swaps one in). */
+    private readonly updates: TfjsUpdates = TFJS_UPDATES,
+  ) {
     this.config = config;
     for (const name of OPTIMIZER_SLOTS[config.kind]) {
       const variables: tf.Variable[] = [];
@@ -81,37 +129,11 @@ export class TfjsOptimizer {
     this.step = t;
   }
 
-  /**
-   * The new value of parameter `i` (θ) from its gradient g = ∂loss/∂θ at step t, updating its slots. Returns a
-   * tensor for every optimizer kind, so a kind added to core without a case here does not compile.
-   */
+  /** The new value of parameter `i` (θ) from its gradient g = ∂loss/∂θ at step t, updating its slots. */
   private updated(param: tf.Variable, g: tf.Tensor, i: number, t: number): tf.Tensor {
-    const config = this.config;
-    switch (config.kind) {
-      case 'sgd':
-        // θ ← θ − η·g
-        return tf.sub(param, tf.mul(g, config.learningRate));
-      case 'momentum': {
-        // a ← μ·a + g;  θ ← θ − η·a, or with Nesterov θ ← θ − η·(g + μ·a)
-        const accumulation = this.slot('accumulation', i);
-        const newAccumulation = tf.add(tf.mul(accumulation, config.momentum), g);
-        accumulation.assign(newAccumulation);
-        const direction = config.nesterov ? tf.add(g, tf.mul(newAccumulation, config.momentum)) : newAccumulation;
-        return tf.sub(param, tf.mul(direction, config.learningRate));
-      }
-      case 'adam': {
-        // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
-        const firstMoment = this.slot('firstMoment', i);
-        const secondMoment = this.slot('secondMoment', i);
-        const m = tf.add(tf.mul(firstMoment, config.beta1), tf.mul(g, 1 - config.beta1));
-        const v = tf.add(tf.mul(secondMoment, config.beta2), tf.mul(tf.square(g), 1 - config.beta2));
-        firstMoment.assign(m);
-        secondMoment.assign(v);
-        const mHat = tf.div(m, Math.fround(1 - accumulatedBeta(config.beta1, t)));
-        const vHat = tf.div(v, Math.fround(1 - accumulatedBeta(config.beta2, t)));
-        return tf.sub(param, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), config.epsilon)), config.learningRate));
-      }
-    }
+    // Each entry takes its own kind's config; indexing by the union kind needs the widening.
+    const update = this.updates[this.config.kind] as TfjsUpdate<OptimizerConfig>;
+    return update(this.config, param, g, OPTIMIZER_SLOTS[this.config.kind].map((name) => this.slot(name, i)), t);
   }
 
   getState(): OptimizerState {

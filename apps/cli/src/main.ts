@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { TwinpropError } from '@twinprop/core';
 import { datasetsCommand } from './commands/datasets.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
+import { importCommand } from './commands/import.js';
 import { perceptronCommand } from './commands/perceptron.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
@@ -20,6 +22,8 @@ function createProgram(): Command {
     .addCommand(trainCommand())
     .addCommand(evaluateCommand())
     .addCommand(predictCommand())
+    .addCommand(exportCommand())
+    .addCommand(importCommand())
     .addCommand(gradcheckCommand())
     .addCommand(perceptronCommand())
     .addCommand(datasetsCommand());

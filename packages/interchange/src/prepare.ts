@@ -107,7 +107,7 @@ export function prepareModel(model: ModelFile): PreparedModel {
   });
   const folded = standardization !== undefined;
   const from = model.weights.dtype;
-  const what = folded ? `the standardization was folded into dense_0 in float64 and the ${from} weights` : `the ${from} weights`;
+  const what = folded ? `the standardization was folded into dense_0 in float64, and the weights (${from} in the model)` : `the ${from} weights`;
   const statement =
     changed === 0
       ? `${what} were written as float32 unchanged, bit for bit (${parameters} parameters)`

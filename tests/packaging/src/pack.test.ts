@@ -16,6 +16,7 @@ const packages: Record<string, { dir: string; exports: string[] }> = {
   '@twinprop/engine-reference': { dir: 'packages/engine-reference', exports: ['ReferenceEngine'] },
   '@twinprop/engine-tfjs': { dir: 'packages/engine-tfjs', exports: ['createTfjsEngine'] },
   '@twinprop/datasets': { dir: 'packages/datasets', exports: ['loadDataset'] },
+  '@twinprop/interchange': { dir: 'packages/interchange', exports: ['exportTfjs', 'exportOnnx', 'readTfjsModel', 'planTfjsImport'] },
 };
 
 let work = '';

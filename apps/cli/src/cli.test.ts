@@ -209,7 +209,7 @@ describe('exit codes and messages', () => {
 
   it('a dataset that does not fit the model is a usage error (2)', async () => {
     const model = await work.modelFile('and.json', AND_MODEL);
-    await expectFailure(['evaluate', '--model', model, '--dataset', 'iris'], 2, /4 features per row, the model expects 2/);
+    await expectFailure(['evaluate', '--model', model, '--dataset', 'iris'], 2, /dataset iris lacks the model's features "x1", "x2", and has features the model was not trained on: "sepal length"/);
     await expectFailure(['predict', '--model', model, '--input', '1,2,3'], 2, /--input has 3 values, the model expects 2/);
   });
 
@@ -438,8 +438,8 @@ describe('predict --csv reads with the datasets CSV reader', () => {
     await writeFile(csv, 'x1,x2\n0,1\n1,0,2\n');
     await expectFailure(['predict', '--model', model, '--csv', csv], 2, /bad-points\.csv, line 3, column 3: this row has 3 fields but the header has 2/);
     await expectFailure(['predict', '--model', model, '--csv', join(work.dir, 'no-points.csv')], 2, /no-points\.csv: no such file or directory/);
-    // The model's feature columns are found by name, else by position; neither: a shape error.
+    // The model's feature columns are found by name, never by position.
     await writeFile(csv, 'a,b,c\n0,1,2\n');
-    await expectFailure(['predict', '--model', model, '--csv', csv], 2, /lacks the model's feature columns "x1", "x2"/);
+    await expectFailure(['predict', '--model', model, '--csv', csv], 2, /bad-points\.csv lacks the model's features "x1", "x2".*never by position/);
   });
 });

@@ -22,7 +22,7 @@ export interface EngineOptions {
   engineModule: string[];
 }
 
-function collect(value: string, previous: readonly string[]): string[] {
+export function collect(value: string, previous: readonly string[]): string[] {
   return [...previous, value];
 }
 

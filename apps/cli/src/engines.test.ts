@@ -73,10 +73,11 @@ describe('engines by id, through the registry', () => {
     await runJson([...small, '--engine', 'tfjs/cpu', '--out', checkpoint, '--json']);
     expect((await readModel(checkpoint)).metadata).toMatchObject({ engine: 'tfjs', backend: 'cpu' });
     // tfjs alone would be wasm here: the stored backend is what makes this cpu.
-    const resumed = await runJson(['train', '--resume', checkpoint, '--epochs', '4', '--json']);
+    // (--out elsewhere: by default a resumed run writes where the original did, here the checkpoint itself.)
+    const resumed = await runJson(['train', '--resume', checkpoint, '--epochs', '4', '--out', join(work.dir, 'tfjs-cpu-4.json'), '--json']);
     expect(resumed).toMatchObject({ engineId: 'tfjs/cpu', resumedAtEpoch: 3, epochs: 4 });
     // Another engine: the tfjs backend is not carried over to it.
-    const onReference = await runJson(['train', '--resume', checkpoint, '--epochs', '4', '--engine', 'reference', '--json']);
+    const onReference = await runJson(['train', '--resume', checkpoint, '--epochs', '4', '--engine', 'reference', '--out', join(work.dir, 'ref-4.json'), '--json']);
     expect(onReference.engineId).toBe('reference/float32');
   });
 });

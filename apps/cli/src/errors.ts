@@ -3,7 +3,7 @@ import { TwinpropError } from '@twinprop/core';
 /** Exit statuses of the `twinprop` command. */
 export const EXIT = {
   ok: 0,
-  /** Training failed (the loss became NaN or infinite). */
+  /** Training failed (the loss or the weights became NaN or infinite), or its results could not be written (a full disk). */
   trainingFailed: 1,
   /** A usage or input error: bad flag, unknown dataset or engine, bad CSV or model file, shape mismatch, backend unavailable. */
   usage: 2,
@@ -11,6 +11,8 @@ export const EXIT = {
   internal: 70,
   /** Interrupted by Ctrl-C (128 + SIGINT). */
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15), after writing a checkpoint as for Ctrl-C. */
+  terminated: 143,
 } as const;
 
 /** A mistake in how the command was called that commander itself cannot see (conflicting flags, …). */
@@ -28,6 +30,8 @@ export class UsageError extends TwinpropError {
 export function exitCodeFor(error: TwinpropError): number {
   switch (error.code) {
     case 'NON_FINITE_LOSS':
+    case 'NON_FINITE_WEIGHTS':
+    case 'FILE_WRITE_FAILED':
       return EXIT.trainingFailed;
     case 'USAGE':
     case 'SPEC_INVALID':

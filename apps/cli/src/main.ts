@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { TwinpropError } from '@twinprop/core';
 import { datasetsCommand } from './commands/datasets.js';
+import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
@@ -10,7 +11,7 @@ import { perceptronCommand } from './commands/perceptron.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { describeFileSystemError, EXIT, exitCodeFor, isFileSystemError } from './errors.js';
-import { err } from './io.js';
+import { err, exitQuietlyOnClosedPipes, printJsonError, wantsJson } from './io.js';
 import { configure } from './options.js';
 
 const VERSION = '0.1.0';
@@ -26,34 +27,41 @@ function createProgram(): Command {
     .addCommand(importCommand())
     .addCommand(gradcheckCommand())
     .addCommand(perceptronCommand())
-    .addCommand(datasetsCommand());
+    .addCommand(datasetsCommand())
+    .addCommand(doctorCommand());
   configure(program);
   return program;
 }
 
-/** Runs the CLI and returns the exit status; user mistakes become one `twinprop: error:` line. */
+/**
+ * Runs the CLI and returns the exit status; user mistakes become one `twinprop: error:` line on
+ * stderr and, under `--json`, also one `{ "error": … }` object on stdout.
+ */
 async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram();
+  const json = wantsJson(argv);
+  const fail = (code: string, message: string, exitCode: number): number => {
+    err(`twinprop: error: ${message}`);
+    if (json) printJsonError(code, message, exitCode);
+    return exitCode;
+  };
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander already printed its message (help, version, or `twinprop: error: …`).
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (error instanceof TwinpropError) {
-      err(`twinprop: error: ${error.message}`);
-      return exitCodeFor(error);
-    }
-    if (isFileSystemError(error)) {
-      err(`twinprop: error: ${describeFileSystemError(error)}`);
+      if (error.exitCode === 0) return EXIT.ok;
+      if (json) printJsonError('USAGE', error.message.replace(/^error: /, ''), EXIT.usage);
       return EXIT.usage;
     }
+    if (error instanceof TwinpropError) return fail(error.code, error.message, exitCodeFor(error));
+    if (isFileSystemError(error)) return fail(error.code ?? 'FILE', describeFileSystemError(error), EXIT.usage);
     err('twinprop: internal error (this is a bug in twinprop; please report it with the command you ran):');
     err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return EXIT.internal;
   }
 }
 
+exitQuietlyOnClosedPipes();
 process.exitCode = await main(process.argv.slice(2));

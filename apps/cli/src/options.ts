@@ -1,6 +1,8 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { HIDDEN_ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type LossName } from '@twinprop/core';
 import { hiddenLayers, noise, nonNegativeNumber, positiveInteger, seed } from '@twinprop/toolkit';
+import { MAX_POINTS, parseDelimiter } from './data.js';
+import { UsageError } from './errors.js';
 
 /** Applies twinprop's error conventions to a command: errors through our handler, help after a mistake. */
 export function configure(command: Command): Command {
@@ -38,20 +40,60 @@ export function addModelOptions(command: Command): Command {
     .option('--l2 <rate>', 'L2 regularization rate on the kernels', nonNegativeNumber, 0);
 }
 
-export interface DataOptions {
+/** `--points`: a whole number from 1 to MAX_POINTS (a billion points would exhaust memory). */
+export function points(value: string): number {
+  const n = positiveInteger(value);
+  if (n > MAX_POINTS) throw new InvalidArgumentError(`expected at most ${MAX_POINTS.toLocaleString('en-US')} points.`);
+  return n;
+}
+
+/** `--delimiter`: one character, or `tab`. */
+export function delimiter(value: string): string {
+  try {
+    return parseDelimiter(value);
+  } catch (error) {
+    if (error instanceof UsageError) throw new InvalidArgumentError("expected one character such as ';', or tab.");
+    throw error;
+  }
+}
+
+export interface CsvReadFlags {
+  /** false with --no-header. */
+  header: boolean;
+  delimiter?: string;
+  encoding?: string;
+}
+
+export interface DataOptions extends CsvReadFlags {
   dataset?: string;
   points?: number;
   noise?: number;
   seed: number;
   label?: string;
+  task?: 'classification' | 'regression';
+}
+
+/** `--no-header`, `--delimiter`, `--encoding`: how a CSV file (or stdin) is read. */
+export function addCsvReadOptions(command: Command): Command {
+  return command
+    .option('--no-header', 'CSV only: the file has no header row (columns are named column1, column2, …)')
+    .option('--delimiter <char>', 'CSV only: field delimiter, one character or tab (default: tab for .tsv, else a comma)', delimiter)
+    .option('--encoding <name>', 'CSV only: text encoding, e.g. latin1 or windows-1252 (default: UTF-8, checked)');
 }
 
 export function addDataOptions(command: Command, datasetHelp: string): Command {
-  return command
+  command
     .option('-d, --dataset <name>', datasetHelp)
-    .option('--points <n>', 'number of points (Playground generators) or rows kept (mnist)', positiveInteger)
+    .option('--points <n>', `number of points (Playground generators, at most ${MAX_POINTS}) or rows kept (mnist)`, points)
     .option('--noise <percent>', 'noise 0–50 (Playground generators)', noise)
     .option('--seed <n>', 'seed for data generation, splitting, initialization and shuffling', seed, 1)
-    .option('--label <column>', 'CSV only: label column, by name or 0-based index (default: the last column)');
+    .option('--label <column>', 'CSV only: label column, by name or 0-based index (default: the last column)')
+    .addOption(
+      new Option('--task <kind>', 'CSV only: read the labels as classes or as real values (default: integers with at most 20 values are classes)').choices([
+        'classification',
+        'regression',
+      ]),
+    );
+  return addCsvReadOptions(command);
 }
 

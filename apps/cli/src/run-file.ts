@@ -7,13 +7,21 @@ import {
   type Standardization,
   type Task,
 } from '@twinprop/core';
-import type { DataSource, SplitConfig } from './data.js';
+import { MAX_POINTS, type DataSource, type SplitConfig } from './data.js';
 
 /** Everything besides the spec and training config that a training run needs to be redone or resumed. */
 export interface RunConfig extends DataSource, SplitConfig {
   readonly batchSize: number;
   /** The epoch to train up to. */
   readonly epochs: number;
+}
+
+/** Where a run writes (absolute paths), kept in its files so that `--resume` writes there too. */
+export interface RunOutputs {
+  readonly out?: string | undefined;
+  readonly plot?: string | undefined;
+  readonly checkpoint?: string | undefined;
+  readonly checkpointEvery?: number | undefined;
 }
 
 /** One epoch of the loss curve, as stored in the model file: core's epoch log without the timing. */
@@ -33,6 +41,13 @@ export interface RunState {
   readonly history: readonly HistoryEntry[];
   readonly epochsCompleted: number;
   readonly batchesCompleted: number;
+  /** SHA-256 of the loaded rows (see dataFingerprint). */
+  readonly dataSha256: string;
+  readonly outputs: RunOutputs;
+}
+
+function defined<T extends Record<string, unknown>>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
@@ -63,6 +78,9 @@ export function modelFileFor(model: Model, state: RunState): ModelFile {
         ...(run.points === undefined ? {} : { points: run.points }),
         ...(run.noise === undefined ? {} : { noise: run.noise }),
         ...(run.label === undefined ? {} : { label: run.label }),
+        ...defined({ task: run.task, header: run.header === false ? false : undefined, delimiter: run.delimiter, encoding: run.encoding }),
+        dataSha256: state.dataSha256,
+        outputs: defined({ ...state.outputs }),
       },
       history: state.history,
     },
@@ -86,6 +104,34 @@ function optionalNumber(value: unknown, field: string, file: string): number | u
   return value;
 }
 
+function optionalString(value: unknown, field: string, file: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new ModelFileError('must be a string', { field, file });
+  return value;
+}
+
+/** The run's outputs as stored (absolute paths); empty for files from before they were stored. */
+export function outputsOf(file: ModelFile, path: string): RunOutputs {
+  const run = file.metadata.extra?.run;
+  const outputs = isRecord(run) && isRecord(run.outputs) ? run.outputs : {};
+  const every = optionalNumber(outputs.checkpointEvery, 'metadata.extra.run.outputs.checkpointEvery', path);
+  if (every !== undefined && (!Number.isInteger(every) || every < 1)) {
+    throw new ModelFileError('must be a whole number ≥ 1', { field: 'metadata.extra.run.outputs.checkpointEvery', file: path });
+  }
+  return {
+    out: optionalString(outputs.out, 'metadata.extra.run.outputs.out', path),
+    plot: optionalString(outputs.plot, 'metadata.extra.run.outputs.plot', path),
+    checkpoint: optionalString(outputs.checkpoint, 'metadata.extra.run.outputs.checkpoint', path),
+    checkpointEvery: every,
+  };
+}
+
+/** The stored fingerprint of the training data, if the file has one. */
+export function fingerprintOf(file: ModelFile, path: string): string | undefined {
+  const run = file.metadata.extra?.run;
+  return isRecord(run) ? optionalString(run.dataSha256, 'metadata.extra.run.dataSha256', path) : undefined;
+}
+
 /** The run a model file came from; ModelFileError when the file lacks what resuming needs. */
 export function runConfigOf(file: ModelFile, path: string): RunConfig {
   const m = file.metadata;
@@ -95,8 +141,16 @@ export function runConfigOf(file: ModelFile, path: string): RunConfig {
   const run = isRecord(m.extra?.run) ? m.extra.run : missing('extra.run');
   const testSplit = optionalNumber(run.testSplit, 'metadata.extra.run.testSplit', path) ?? missing('extra.run.testSplit');
   if (typeof run.standardize !== 'boolean') missing('extra.run.standardize');
-  const label = run.label;
-  if (label !== undefined && typeof label !== 'string') throw new ModelFileError('must be a string', { field: 'metadata.extra.run.label', file: path });
+  const label = optionalString(run.label, 'metadata.extra.run.label', path);
+  const task = optionalString(run.task, 'metadata.extra.run.task', path);
+  if (task !== undefined && task !== 'classification' && task !== 'regression') {
+    throw new ModelFileError('must be "classification" or "regression"', { field: 'metadata.extra.run.task', file: path });
+  }
+  if (run.header !== undefined && run.header !== false) throw new ModelFileError('must be false when present', { field: 'metadata.extra.run.header', file: path });
+  const points = optionalNumber(run.points, 'metadata.extra.run.points', path);
+  if (points !== undefined && (!Number.isInteger(points) || points < 1 || points > MAX_POINTS)) {
+    throw new ModelFileError(`must be a whole number from 1 to ${MAX_POINTS}`, { field: 'metadata.extra.run.points', file: path });
+  }
   return {
     dataset: m.dataset ?? missing('dataset'),
     seed: m.seed ?? missing('seed'),
@@ -104,9 +158,13 @@ export function runConfigOf(file: ModelFile, path: string): RunConfig {
     epochs: m.epochs ?? missing('epochs'),
     testSplit,
     standardize: run.standardize === true,
-    points: optionalNumber(run.points, 'metadata.extra.run.points', path),
+    points,
     noise: optionalNumber(run.noise, 'metadata.extra.run.noise', path),
     label,
+    task,
+    header: run.header === false ? false : undefined,
+    delimiter: optionalString(run.delimiter, 'metadata.extra.run.delimiter', path),
+    encoding: optionalString(run.encoding, 'metadata.extra.run.encoding', path),
   };
 }
 

@@ -1,18 +1,19 @@
 import { Command, Option } from 'commander';
 import { classesOf, classReport, confusionMatrix, describeSpec, evaluateModel, type Dataset } from '@twinprop/core';
-import { fitToSpec, loadSource, scaleWith, splitAndScale, type DataSource } from '../data.js';
+import { alignToModel, labelColumnFor } from '../align.js';
+import { fitToSpec, isTextData, loadSource, scaleWith, splitAndScale, textDataPath, type DataSource } from '../data.js';
 import { UsageError } from '../errors.js';
 import { out, printJson } from '../io.js';
 import { openModel } from '../model-use.js';
 import { addEngineOptions, type EngineOptions } from '../engine-options.js';
-import { configure } from '../options.js';
-import { formatAccuracy, formatLoss, noise, positiveInteger, renderPairs, renderTable, seed } from '@twinprop/toolkit';
+import { addCsvReadOptions, configure, points, type CsvReadFlags } from '../options.js';
+import { formatAccuracy, formatLoss, noise, renderPairs, renderTable, seed } from '@twinprop/toolkit';
 import { runConfigOf } from '../run-file.js';
 
 const PARTS = ['all', 'train', 'test'] as const;
 type Part = (typeof PARTS)[number];
 
-interface EvaluateOptions extends EngineOptions {
+interface EvaluateOptions extends EngineOptions, CsvReadFlags {
   model: string;
   dataset?: string;
   points?: number;
@@ -28,15 +29,16 @@ export function evaluateCommand(): Command {
     .description('loss, accuracy and confusion matrix of a saved model on a dataset, on either engine')
     .requiredOption('-m, --model <file>', 'model file written by `twinprop train --out`')
     .option('-d, --dataset <name>', 'built-in dataset or .csv file (default: the one the model was trained on)')
-    .option('--points <n>', 'Playground generators: number of points (default: as in training)', positiveInteger)
+    .option('--points <n>', 'Playground generators: number of points (default: as in training)', points)
     .option('--noise <percent>', 'Playground generators: noise 0–50 (default: as in training)', noise)
     .option('--seed <n>', 'seed for generated data (default: as in training)', seed)
-    .option('--label <column>', 'CSV only: label column, by name or 0-based index')
+    .option('--label <column>', 'CSV only: label column, by name or 0-based index (default: the one column that is not a feature)')
     .addOption(
       new Option('--part <part>', 'rows to evaluate: all, or the train/test part of the split used in training (training dataset only)')
         .choices(PARTS)
         .default('all'),
     );
+  addCsvReadOptions(command);
   addEngineOptions(command, 'the model file’s dtype on reference')
     .option('--json', 'print the results as one JSON object')
     .addHelpText('after', '\nExamples:\n  twinprop evaluate --model xor.json\n  twinprop evaluate --model iris.json --dataset iris --part test --engine tfjs/cpu')
@@ -54,14 +56,28 @@ async function runEvaluate(options: EvaluateOptions, command: Command): Promise<
     if (name === undefined) throw new UsageError(`${options.model} does not say which dataset it was trained on; pass --dataset`);
     const sameData = name === trainedOn;
     const run = sameData && file.metadata.extra?.run !== undefined ? runConfigOf(file, options.model) : undefined;
+    const text = isTextData(name);
     const source: DataSource = {
       dataset: name,
       points: options.points ?? run?.points,
       noise: options.noise ?? run?.noise,
       seed: options.seed ?? run?.seed ?? file.metadata.seed ?? 1,
-      label: options.label ?? run?.label,
+      label: options.label ?? (sameData ? run?.label : undefined),
+      // The labels are read as the model reads them: classes, or real values.
+      task: text ? (task === 'regression' ? 'regression' : 'classification') : undefined,
+      header: options.header === false ? false : sameData ? run?.header : undefined,
+      delimiter: options.delimiter ?? (sameData ? run?.delimiter : undefined),
+      encoding: options.encoding ?? (sameData ? run?.encoding : undefined),
     };
-    const data = fitToSpec(await loadSource(source), file.spec);
+    const dataFile = text ? textDataPath(name) : undefined;
+    const features = file.metadata.featureNames;
+    const storedRun = file.metadata.extra?.run;
+    const storedLabel = typeof storedRun === 'object' && storedRun !== null && 'label' in storedRun && typeof storedRun.label === 'string' ? storedRun.label : undefined;
+    const loaded = await loadSource(
+      source,
+      source.label === undefined && text ? { label: (header: readonly string[]) => labelColumnFor(header, features, storedLabel) } : {},
+    );
+    const data = fitToSpec(alignToModel(loaded, file, task, classNames, text ? (dataFile ?? 'stdin') : `dataset ${name}`), file.spec);
     let rows: Dataset;
     if (options.part === 'all') {
       rows = scaleWith(data, file.metadata.standardization);

@@ -1,7 +1,7 @@
 import { writeModelFile, type Model } from '@twinprop/core';
 import type { SplitData } from '../../data.js';
 import { EXIT } from '../../errors.js';
-import { modelFileFor, type HistoryEntry, type RunConfig, type RunState } from '../../run-file.js';
+import { modelFileFor, type HistoryEntry, type RunConfig, type RunOutputs, type RunState } from '../../run-file.js';
 
 /**
  * Checkpoints and Ctrl-C. A checkpoint is a model file whose metadata says how far training got
@@ -10,7 +10,7 @@ import { modelFileFor, type HistoryEntry, type RunConfig, type RunState } from '
  */
 
 /** `--checkpoint`, else `<out>.checkpoint.json`, else the `--resume` file, else `twinprop-checkpoint.json`. */
-export function checkpointPathFor(options: { readonly checkpoint?: string; readonly out?: string; readonly resume?: string }): string {
+export function checkpointPathFor(options: { readonly checkpoint?: string | undefined; readonly out?: string | undefined; readonly resume?: string | undefined }): string {
   if (options.checkpoint !== undefined) return options.checkpoint;
   if (options.out !== undefined) return `${options.out.replace(/\.json$/i, '')}.checkpoint.json`;
   if (options.resume !== undefined) return options.resume;
@@ -23,10 +23,12 @@ export interface RunRecord {
   readonly split: SplitData;
   /** The loss curve so far (grows as training goes). */
   readonly history: readonly HistoryEntry[];
+  readonly dataSha256: string;
+  readonly outputs: RunOutputs;
 }
 
 export function stateAt(record: RunRecord, epochsCompleted: number, batchesCompleted: number): RunState {
-  const { run, split, history } = record;
+  const { run, split, history, dataSha256, outputs } = record;
   return {
     run,
     task: split.train.task,
@@ -36,6 +38,8 @@ export function stateAt(record: RunRecord, epochsCompleted: number, batchesCompl
     history,
     epochsCompleted,
     batchesCompleted,
+    dataSha256,
+    outputs,
   };
 }
 
@@ -44,19 +48,34 @@ export async function saveRun(path: string, model: Model, record: RunRecord, epo
   await writeModelFile(path, modelFileFor(model, stateAt(record, epochsCompleted, batchesCompleted)));
 }
 
+/** The signals that stop training with a checkpoint, and the exit status each gives. */
+export const STOP_SIGNALS = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated } as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
 /**
- * Ctrl-C while training: the first aborts `signal` (training stops after the current batch and a
- * checkpoint is written), a second exits at once without waiting for the checkpoint. `dispose`
- * puts Node's default handling back.
+ * Ctrl-C (SIGINT) or SIGTERM while training: the first aborts `signal` (training stops after the
+ * current batch and a checkpoint is written), a second exits at once without waiting for the
+ * checkpoint. `received` says which signal came; `dispose` puts Node's default handling back.
  */
-export function interruptOnCtrlC(): { readonly signal: AbortSignal; dispose(): void } {
+export function interruptOnSignals(): { readonly signal: AbortSignal; received(): StopSignal | undefined; dispose(): void } {
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    controller.abort();
+  let received: StopSignal | undefined;
+  const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((name) => {
+    const handler = (): void => {
+      if (controller.signal.aborted) process.exit(STOP_SIGNALS[name]);
+      received = name;
+      controller.abort();
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return {
+    signal: controller.signal,
+    received: () => received,
+    dispose: () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    },
   };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
 /** `the end of epoch 12`, or `epoch 13, after batch 40` when the interrupt came mid-epoch. */

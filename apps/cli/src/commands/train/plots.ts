@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Model } from '@twinprop/core';
+import { writeFileAtomic, type Model } from '@twinprop/core';
 import { scaleWith, type SplitData } from '../../data.js';
 import { err } from '../../io.js';
 import { decisionBoundaryPng, lossCurvePng } from '../../render/plots.js';
@@ -11,11 +10,10 @@ import type { HistoryEntry } from '../../run-file.js';
  * decision-boundary.png (the Playground's picture, in the data's own units). Returns the paths written.
  */
 export async function writePlots(dir: string, model: Model, split: SplitData, history: readonly HistoryEntry[]): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const lossPath = join(dir, 'loss.png');
   const hasTest = split.test !== undefined && !split.testIsTrain;
-  await writeFile(
+  await writeFileAtomic(
     lossPath,
     lossCurvePng({
       epochs: history.map((h) => h.epoch),
@@ -26,7 +24,7 @@ export async function writePlots(dir: string, model: Model, split: SplitData, hi
   written.push(lossPath);
   if (model.spec.inputSize === 2) {
     const boundaryPath = join(dir, 'decision-boundary.png');
-    await writeFile(
+    await writeFileAtomic(
       boundaryPath,
       decisionBoundaryPng({
         task: split.train.task,

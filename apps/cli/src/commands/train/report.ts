@@ -1,7 +1,7 @@
 import { describeSpec, type FitResult, type Model } from '@twinprop/core';
 import { formatAccuracy, formatLoss, formatRate, formatSeconds, renderPairs } from '@twinprop/toolkit';
 import type { SplitData } from '../../data.js';
-import { out, printJson, stdoutIsTty } from '../../io.js';
+import { colorEnabled, out, printJson, stdoutIsTty } from '../../io.js';
 import { lossChart } from '../../render/chart.js';
 import type { HistoryEntry, RunConfig } from '../../run-file.js';
 
@@ -87,6 +87,6 @@ export function printTrainSummary(report: TrainReport): void {
   out(renderPairs(pairs));
   if (stdoutIsTty() && history.length > 1) {
     out('');
-    out(lossChart(history.map((h) => h.trainLoss), split.test === undefined || split.testIsTrain ? undefined : history.map((h) => h.testLoss ?? Number.NaN), true));
+    out(lossChart(history.map((h) => h.trainLoss), split.test === undefined || split.testIsTrain ? undefined : history.map((h) => h.testLoss ?? Number.NaN), colorEnabled()));
   }
 }

@@ -1,9 +1,9 @@
-import { fit, NonFiniteLossError, type FitResult, type Model } from '@twinprop/core';
+import { fit, FileWriteError, NonFiniteLossError, NonFiniteWeightsError, type FitResult, type Model } from '@twinprop/core';
 import type { SplitData } from '../../data.js';
 import { stderrIsTty } from '../../io.js';
 import { createProgress, type ProgressMode } from '../../render/progress.js';
-import { historyEntry, type HistoryEntry, type RunConfig } from '../../run-file.js';
-import { interruptOnCtrlC, saveRun, type RunRecord } from './checkpoints.js';
+import { historyEntry, type HistoryEntry, type RunConfig, type RunOutputs } from '../../run-file.js';
+import { describeStop, interruptOnSignals, saveRun, type RunRecord, type StopSignal } from './checkpoints.js';
 
 /** The training run itself: core's fit, with progress on stderr, periodic checkpoints and Ctrl-C. */
 
@@ -16,6 +16,8 @@ export interface SessionOptions {
   /** The loss curve of the epochs already done. */
   readonly history: readonly HistoryEntry[];
   readonly checkpointPath: string;
+  readonly dataSha256: string;
+  readonly outputs: RunOutputs;
   /** Write a checkpoint every this many epochs (never after the last). */
   readonly checkpointEvery: number | undefined;
   readonly progress: ProgressMode;
@@ -24,9 +26,9 @@ export interface SessionOptions {
 /** How the run ended; `history` is the whole loss curve (the resumed part included). */
 export type TrainOutcome =
   | { readonly kind: 'finished'; readonly result: FitResult; readonly history: readonly HistoryEntry[] }
-  /** Ctrl-C: training stopped after a batch and a checkpoint was written to `checkpointPath`. */
-  | { readonly kind: 'interrupted'; readonly result: FitResult; readonly history: readonly HistoryEntry[] }
-  | { readonly kind: 'diverged'; readonly error: NonFiniteLossError };
+  /** Ctrl-C or SIGTERM: training stopped after a batch and a checkpoint was written to `checkpointPath`. */
+  | { readonly kind: 'interrupted'; readonly signal: StopSignal; readonly result: FitResult; readonly history: readonly HistoryEntry[] }
+  | { readonly kind: 'diverged'; readonly error: NonFiniteLossError | NonFiniteWeightsError };
 
 /** `quiet` with --quiet; a live bar on a terminal; plain lines when piped, except with --json. */
 export function progressMode(options: { readonly quiet?: boolean; readonly json?: boolean }): ProgressMode {
@@ -37,8 +39,8 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
   const { run, split } = session;
   const progress = createProgress(session.progress, process.stderr);
   const history: HistoryEntry[] = [...session.history];
-  const record: RunRecord = { run, split, history };
-  const interrupt = interruptOnCtrlC();
+  const record: RunRecord = { run, split, history, dataSha256: session.dataSha256, outputs: session.outputs };
+  const interrupt = interruptOnSignals();
   progress.start(session.epochsCompleted, run.epochs);
   let result: FitResult;
   try {
@@ -60,15 +62,25 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
     });
   } catch (error) {
     progress.stop();
-    if (error instanceof NonFiniteLossError) return { kind: 'diverged', error };
+    if (error instanceof NonFiniteLossError || error instanceof NonFiniteWeightsError) return { kind: 'diverged', error };
     throw error;
   } finally {
     interrupt.dispose();
   }
   progress.stop();
-  if (result.stopped && interrupt.signal.aborted) {
-    await saveRun(session.checkpointPath, model, record, result.epochsCompleted, result.batchesCompleted);
-    return { kind: 'interrupted', result, history };
+  const signal = interrupt.received();
+  if (result.stopped && signal !== undefined) {
+    try {
+      await saveRun(session.checkpointPath, model, record, result.epochsCompleted, result.batchesCompleted);
+    } catch (error) {
+      if (!(error instanceof FileWriteError)) throw error;
+      throw new FileWriteError(
+        error.file,
+        `${error.message.slice(error.file.length + 2)}; the checkpoint at ${describeStop(result.epochsCompleted, result.batchesCompleted)} could not be saved (training since the last checkpoint is lost)`,
+        { ...(error.reason === undefined ? {} : { reason: error.reason }), cause: error },
+      );
+    }
+    return { kind: 'interrupted', signal, result, history };
   }
   return { kind: 'finished', result, history };
 }

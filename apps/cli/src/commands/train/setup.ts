@@ -14,13 +14,13 @@ import {
   type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
-import { fitToSpec, loadSource, standardizeByDefault } from '../../data.js';
+import { dataFingerprint, fitToSpec, loadSource, standardizeByDefault } from '../../data.js';
 import { DEFAULT_ENGINE, isRegisteredEngine, type EngineOptions, type EnginePreference } from '../../engine-options.js';
 import { UsageError } from '../../errors.js';
 import { warn } from '../../io.js';
 import { modelFromOptions } from '../../model-spec.js';
 import type { DataOptions, ModelOptions } from '../../options.js';
-import { historyOf, runConfigOf, type HistoryEntry, type RunConfig } from '../../run-file.js';
+import { fingerprintOf, historyOf, outputsOf, runConfigOf, type HistoryEntry, type RunConfig, type RunOutputs } from '../../run-file.js';
 
 /** Set-up of a training run: a fresh one from the options, or one resumed from a model file. */
 
@@ -44,6 +44,10 @@ export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions {
 const RUN_OPTIONS = [
   'dataset',
   'label',
+  'task',
+  'header',
+  'delimiter',
+  'encoding',
   'points',
   'noise',
   'seed',
@@ -89,6 +93,12 @@ export interface Setup {
   /** The engine the checkpoint was trained on, where the command line does not choose. */
   readonly enginePreference: EnginePreference;
   readonly resumedFrom: string | undefined;
+  /** SHA-256 of the loaded rows, stored in every file the run writes. */
+  readonly dataSha256: string;
+  /** The fingerprint the resumed file stored (undefined for a fresh run or an older file). */
+  readonly storedSha256: string | undefined;
+  /** The outputs the resumed run had (empty for a fresh run). */
+  readonly storedOutputs: RunOutputs;
 }
 
 export async function freshSetup(options: TrainOptions): Promise<Setup> {
@@ -101,9 +111,14 @@ export async function freshSetup(options: TrainOptions): Promise<Setup> {
     noise: options.noise,
     seed: options.seed,
     label: options.label,
+    task: options.task,
+    header: options.header === false ? false : undefined,
+    delimiter: options.delimiter,
+    encoding: options.encoding,
   };
+  const loaded = await loadSource(source);
   const { spec, training, data } = modelFromOptions(
-    await loadSource(source),
+    loaded,
     options,
     optimizer(options.optimizer, options.lr === undefined ? {} : { learningRate: options.lr }),
   );
@@ -121,6 +136,9 @@ export async function freshSetup(options: TrainOptions): Promise<Setup> {
     history: [],
     enginePreference: {},
     resumedFrom: undefined,
+    dataSha256: dataFingerprint(loaded),
+    storedSha256: undefined,
+    storedOutputs: {},
   };
 }
 
@@ -158,7 +176,8 @@ export async function resumeSetup(path: string, options: TrainOptions, given: (k
   }
   const file: ModelFile = await readModelFile(path);
   const run = runConfigOf(file, path);
-  const data = fitToSpec(await loadSource(run), file.spec);
+  const loaded = await loadSource(run);
+  const data = fitToSpec(loaded, file.spec);
   const epochsCompleted = file.metadata.epochsCompleted ?? 0;
   const batchesCompleted = file.metadata.batchesCompleted ?? 0;
   return {
@@ -173,6 +192,9 @@ export async function resumeSetup(path: string, options: TrainOptions, given: (k
     history: historyOf(file).filter((h) => h.epoch <= epochsCompleted),
     enginePreference: storedEngine(file, path, given('engine')),
     resumedFrom: path,
+    dataSha256: dataFingerprint(loaded),
+    storedSha256: fingerprintOf(file, path),
+    storedOutputs: outputsOf(file, path),
   };
 }
 

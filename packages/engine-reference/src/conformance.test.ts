@@ -4,16 +4,14 @@ import {
   namedParameters,
   type Batch,
   type BatchRows,
-  type DType,
   type Engine,
   type LossAndGradients,
-  type Matrix,
   type Model,
   type OptimizerState,
   type PreparedData,
   type Weights,
 } from '@twinprop/core';
-import { CONFORMANCE_AREAS, CONFORMANCE_TOLERANCE, runConformanceSuite } from '@twinprop/core/testing';
+import { CONFORMANCE_AREAS, CONFORMANCE_TOLERANCE, DelegatingModel, runConformanceSuite } from '@twinprop/core/testing';
 import { ACTIVATION_FUNCTIONS, type ActivationFunction } from './activations.js';
 import { ReferenceEngine } from './engine.js';
 
@@ -33,64 +31,30 @@ interface Fault {
   readonly afterStep?: (model: Model, before: Weights) => Weights | undefined;
 }
 
-class FaultyModel implements Model {
+class FaultyModel extends DelegatingModel {
   constructor(
-    private readonly inner: Model,
+    inner: Model,
     private readonly fault: Fault,
-  ) {}
-  get spec(): Model['spec'] {
-    return this.inner.spec;
-  }
-  get training(): Model['training'] {
-    return this.inner.training;
-  }
-  get engine(): string {
-    return this.inner.engine;
-  }
-  get backend(): string {
-    return this.inner.backend;
-  }
-  get dtype(): DType {
-    return this.inner.dtype;
+  ) {
+    super(inner);
   }
   private scale(): number {
     return this.fault.lossScale?.(this.inner) ?? 1;
   }
-  predict(x: Matrix): Matrix {
-    return this.inner.predict(x);
-  }
-  loss(batch: Batch): number {
+  override loss(batch: Batch): number {
     return this.inner.loss(batch) * this.scale();
   }
-  lossAndGradients(batch: Batch): LossAndGradients {
+  override lossAndGradients(batch: Batch): LossAndGradients {
     const { loss, gradients } = this.inner.lossAndGradients(batch);
     const k = this.scale();
     return { loss: loss * k, gradients: mapWeights(gradients, (t) => t.data.map((g) => g * k)) };
   }
-  prepare(data: Batch): PreparedData {
-    return this.inner.prepare(data);
-  }
-  trainStep(data: PreparedData, rows: BatchRows, returnLoss?: boolean): number | undefined {
+  override trainStep(data: PreparedData, rows: BatchRows, returnLoss?: boolean): number | undefined {
     const before = this.inner.getWeights();
     const loss = this.inner.trainStep(data, rows, returnLoss);
     const rewritten = this.fault.afterStep?.(this.inner, before);
     if (rewritten !== undefined) this.inner.setWeights(rewritten);
     return loss === undefined ? undefined : loss * this.scale();
-  }
-  getWeights(): Weights {
-    return this.inner.getWeights();
-  }
-  setWeights(weights: Weights): void {
-    this.inner.setWeights(weights);
-  }
-  getOptimizerState(): OptimizerState {
-    return this.inner.getOptimizerState();
-  }
-  setOptimizerState(state: OptimizerState): void {
-    this.inner.setOptimizerState(state);
-  }
-  dispose(): void {
-    this.inner.dispose();
   }
 }
 

@@ -1,4 +1,4 @@
-import { accuracy, classesOf, type Matrix } from '@twinprop/core';
+import { accuracy, classesOf, compareArrays, type ArrayDiff, type Matrix, type RelTolerance } from '@twinprop/core';
 
 export interface AccuracyComparison {
   /** Test accuracy of side A and side B, as fractions. */
@@ -11,19 +11,21 @@ export interface AccuracyComparison {
   /** Test points on which they differ. */
   readonly disagreements: number;
   readonly testPoints: number;
-  readonly tolerance: { readonly accuracyPoints: number; readonly agreement: number };
+  /** The test-set outputs themselves, entry by entry (not only their classes). */
+  readonly outputs: ArrayDiff;
+  readonly tolerance: { readonly accuracyPoints: number; readonly agreement: number; readonly testOutputs: RelTolerance };
   readonly passed: boolean;
 }
 
 /**
  * Final test accuracy of two trained models (from their test-set outputs) and how often their
- * predicted classes agree. A class is the output above 0.5 (one column) or the arg-max (several).
+ * predicted classes agree, and the largest difference of the test-set outputs themselves. A class is the output above 0.5 (one column) or the arg-max (several).
  */
 export function compareAccuracy(
   outputsA: Matrix,
   outputsB: Matrix,
   targets: Matrix,
-  tolerance: { accuracyPoints: number; agreement: number },
+  tolerance: { readonly accuracyPoints: number; readonly agreement: number; readonly testOutputs: RelTolerance },
 ): AccuracyComparison {
   const accuracyA = accuracy(outputsA, targets);
   const accuracyB = accuracy(outputsB, targets);
@@ -35,6 +37,10 @@ export function compareAccuracy(
   const agreement = testPoints === 0 ? Number.NaN : same / testPoints;
   // Rounded to 1e-9 so that 0.01 − 0.0 style differences compare exactly against the bound.
   const differencePoints = Math.round(Math.abs(accuracyA - accuracyB) * 100 * 1e9) / 1e9;
+  const sameShape = outputsA.rows === outputsB.rows && outputsA.cols === outputsB.cols;
+  const outputs: ArrayDiff = sameShape
+    ? compareArrays(outputsA.data, outputsB.data, tolerance.testOutputs.floor)
+    : { maxAbs: Number.POSITIVE_INFINITY, maxRel: Number.POSITIVE_INFINITY, worstIndex: -1, worstA: Number.NaN, worstB: Number.NaN };
   return {
     accuracyA,
     accuracyB,
@@ -42,7 +48,13 @@ export function compareAccuracy(
     agreement,
     disagreements: testPoints - same,
     testPoints,
+    outputs,
     tolerance,
-    passed: Number.isFinite(accuracyA) && Number.isFinite(accuracyB) && differencePoints <= tolerance.accuracyPoints && agreement >= tolerance.agreement,
+    passed:
+      Number.isFinite(accuracyA) &&
+      Number.isFinite(accuracyB) &&
+      differencePoints <= tolerance.accuracyPoints &&
+      agreement >= tolerance.agreement &&
+      outputs.maxRel <= tolerance.testOutputs.rtol,
   };
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Engine, EngineRegistry } from '@twinprop/core';
 import { EngineModuleError, engines as sharedEngines, loadEngineModule } from '@twinprop/toolkit';
 import { HarnessUsageError, runComparison } from './harness.js';
+import { runMutants } from './mutants.js';
 import { formatMarkdown } from './markdown.js';
 import { pairName, planComparison, type PlanOptions } from './plan.js';
 import { formatJson, formatTerminal, summaryLine } from './report.js';
@@ -41,6 +42,7 @@ interface Options {
   markdown?: string;
   keras: boolean;
   list?: boolean;
+  mutants?: boolean;
 }
 
 /** The command that reproduces a report, for its header. */
@@ -76,6 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option('--markdown <file>', 'also write a markdown report to <file>')
     .option('--no-keras', 'skip the tfjs-layers (Keras-style) third opinion')
     .option('--list', 'list the comparisons the options select, without running them')
+    .option('--mutants', 'run the mutation suite: plant each known bug in turn and check that the quick suite fails (exit 0 only when every one is caught); --filter selects mutants by id')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -103,6 +106,18 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       const names = await loadEngineModule(specifier, registry);
       progress(`loaded ${names.length === 0 ? 'no new engine' : names.join(', ')} from ${specifier}`);
     }
+    if (options.mutants === true) {
+      const mutation = await runMutants({ ...(options.filter === undefined ? {} : { filter: options.filter }), onProgress: progress });
+      const summary = `${mutation.caught} of ${mutation.total} mutants caught by the quick suite (${mutation.seconds.toFixed(1)} s)`;
+      if (options.json === true) {
+        io.stdout(`${JSON.stringify(mutation, null, 2)}\n`);
+        progress(summary);
+      } else {
+        const lines = mutation.mutants.map((m) => `${m.caught ? 'caught' : 'MISSED'}  ${m.id} — ${m.description}${m.caught ? `\n        by ${m.caughtBy.join('\n           ')}` : ''}`);
+        io.stdout(`${[...lines, '', summary].join('\n')}\n`);
+      }
+      return mutation.caught === mutation.total && mutation.total > 0 ? EXIT.ok : EXIT.mismatch;
+    }
     if (options.list === true) {
       const listed = await planComparison(plan, registry, false);
       const names = listed.scenarios.flatMap((s) => s.pairs.map((p) => pairName(s.scenario, p)));
@@ -123,7 +138,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     } else {
       io.stdout(`${formatTerminal(report)}\n`);
     }
-    return report.failed === 0 ? EXIT.ok : EXIT.mismatch;
+    return report.failed === 0 && report.checksFailed === 0 ? EXIT.ok : EXIT.mismatch;
   } catch (error) {
     if (error instanceof HarnessUsageError || error instanceof EngineModuleError) {
       io.stderr(`compare: ${error.message}\n`);

@@ -42,9 +42,15 @@ describe('trajectory and accuracy comparisons', () => {
     const targets = { rows: 4, cols: 1, data: Float64Array.from([1, 0, 1, 0]) };
     const a = { rows: 4, cols: 1, data: Float64Array.from([0.9, 0.1, 0.8, 0.2]) };
     const b = { rows: 4, cols: 1, data: Float64Array.from([0.9, 0.1, 0.8, 0.7]) };
-    const same = compareAccuracy(a, a, targets, { accuracyPoints: 1, agreement: 0.99 });
+    const tolerance = { accuracyPoints: 1, agreement: 0.99, testOutputs: { rtol: 1e-3, floor: 1e-1 } };
+    const same = compareAccuracy(a, a, targets, tolerance);
     expect(same).toMatchObject({ accuracyA: 1, accuracyB: 1, agreement: 1, disagreements: 0, passed: true });
-    const differ = compareAccuracy(a, b, targets, { accuracyPoints: 1, agreement: 0.99 });
+    const differ = compareAccuracy(a, b, targets, tolerance);
     expect(differ).toMatchObject({ accuracyB: 0.75, differencePoints: 25, agreement: 0.75, disagreements: 1, passed: false });
+    // Same classes, outputs 0.8 vs 0.8016 (0.2% apart): only the numerical comparison sees it.
+    const close = { rows: 4, cols: 1, data: Float64Array.from([0.9, 0.1, 0.8016, 0.2]) };
+    const numeric = compareAccuracy(a, close, targets, tolerance);
+    expect(numeric).toMatchObject({ agreement: 1, differencePoints: 0, passed: false });
+    expect(numeric.outputs.maxRel).toBeCloseTo(0.0016 / 0.8016, 12);
   });
 });

@@ -1,6 +1,10 @@
 import { parseEngineId, type Engine, type EngineRegistry } from '@twinprop/core';
 import { describeEnvironment, engines as sharedEngines, type Environment } from '@twinprop/toolkit';
 import { compareAccuracy } from './accuracy.js';
+import type { RunCheck } from './checks.js';
+import { sharedCodeChecks } from './oracles.js';
+import { crossRestoreProbes, engineProbes } from './probes.js';
+import { SHARED_CODE, type SharedCode } from './shared.js';
 import { kerasSetup, type KerasSetup } from './keras.js';
 import { comparePair, type ComparisonRow, type PrecisionBaseline } from './pair.js';
 import { planComparison, TFJS_ENGINE, type EngineAvailability, type EnginePair, type PlannedScenario, type PlanOptions } from './plan.js';
@@ -28,6 +32,12 @@ export interface ComparisonReport {
   readonly scenarios: readonly ComparisonRow[];
   readonly passed: number;
   readonly failed: number;
+  /**
+   * Checks of the run besides the comparisons: probes of each engine against independently
+   * computed values (probes.ts) and oracles for the code the engines share (oracles.ts).
+   */
+  readonly checks: readonly RunCheck[];
+  readonly checksFailed: number;
   readonly seconds: number;
   /** CPU time of this process (user + system) — the wall time depends on what else the machine runs. */
   readonly cpuSeconds: number;
@@ -41,6 +51,10 @@ export interface RunOptions extends PlanOptions {
    * one engine and check that the harness notices.
    */
   readonly createEngine?: (id: string) => Promise<Engine>;
+  /** The shared code (batch order, loop, split, core's definitions) — core's, unless the mutation suite plants a wrong one. */
+  readonly shared?: SharedCode;
+  /** Run the probes and the shared-code oracles (default true). */
+  readonly checks?: boolean;
 }
 
 /** Not a check: the same engine in float64 and in float32, when the run has both. */
@@ -56,8 +70,8 @@ function precisionBaseline(runs: ReadonlyMap<string, EngineRun>, setup: Scenario
 }
 
 /** Runs every engine of a planned scenario once, Keras once per backend, then compares each pair. */
-async function runScenario(planned: PlannedScenario, engineFor: (id: string) => Promise<Outcome<Engine>>): Promise<ComparisonRow[]> {
-  const setup = prepareScenario(planned.scenario);
+async function runScenario(planned: PlannedScenario, engineFor: (id: string) => Promise<Outcome<Engine>>, shared: SharedCode): Promise<ComparisonRow[]> {
+  const setup = prepareScenario(planned.scenario, shared);
   const runs = new Map<string, EngineRun>();
   for (const ref of planned.engines) runs.set(ref.id, await runEngine(ref, await engineFor(ref.id), setup));
   const keras = new Map<string, Outcome<TrainingTrace>>();
@@ -92,6 +106,7 @@ export async function runComparison(options: RunOptions = {}): Promise<Compariso
   const registry = options.registry ?? sharedEngines;
   const createEngine = options.createEngine ?? ((id: string) => registry.create(id));
   const progress = options.onProgress ?? ((): void => undefined);
+  const shared = options.shared ?? SHARED_CODE;
   const plan = await planComparison(options, registry);
 
   const keras = plan.scenarios.some((p) => p.kerasBackends.length > 0) ? kerasSetup() : undefined;
@@ -110,12 +125,13 @@ export async function runComparison(options: RunOptions = {}): Promise<Compariso
   const rows: ComparisonRow[] = [];
   for (const [index, planned] of plan.scenarios.entries()) {
     progress(`[${index + 1}/${plan.scenarios.length}] ${planned.scenario.name}`);
-    for (const row of await runScenario(planned, engineFor)) {
+    for (const row of await runScenario(planned, engineFor, shared)) {
       rows.push(row);
       progress(`  ${row.passed ? 'ok  ' : 'FAIL'} ${row.name}${row.passed ? '' : `\n       ${row.failures.join('\n       ')}`}`);
     }
   }
 
+  const checks = options.checks === false ? [] : await runChecks(plan.pairs, engineFor, shared, progress);
   const passed = rows.filter((r) => r.passed).length;
   return {
     suite: plan.suite.name,
@@ -128,7 +144,48 @@ export async function runComparison(options: RunOptions = {}): Promise<Compariso
     scenarios: rows,
     passed,
     failed: rows.length - passed,
+    checks,
+    checksFailed: checks.filter((c) => !c.passed).length,
     seconds: (performance.now() - started) / 1000,
     cpuSeconds: ((cpu) => (cpu.user + cpu.system) / 1e6)(process.cpuUsage(cpuStarted)),
   };
+}
+
+/**
+ * The checks of the run: the shared-code oracles once, every probe on each engine of the pairs,
+ * and the save/restore probe across each pair, both ways. An engine that does not load has no
+ * probes (its rows already report the error).
+ */
+async function runChecks(
+  pairs: readonly EnginePair[],
+  engineFor: (id: string) => Promise<Outcome<Engine>>,
+  shared: SharedCode,
+  progress: (line: string) => void,
+): Promise<RunCheck[]> {
+  const checks: RunCheck[] = [];
+  const report = (found: readonly RunCheck[]): void => {
+    for (const c of found) {
+      checks.push(c);
+      if (!c.passed) progress(`  FAIL ${c.engine === undefined ? '' : `${c.engine}: `}${c.name}\n       ${c.failures.join('\n       ')}`);
+    }
+  };
+  progress('checks: oracles of the shared code, probes of each engine');
+  report(await sharedCodeChecks(shared));
+  const ids = [...new Set(pairs.flatMap((p) => [p.baseline.id, p.engine.id]))];
+  const loaded = new Map<string, Engine>();
+  for (const id of ids) {
+    const engine = await engineFor(id);
+    if (!engine.ok) continue;
+    loaded.set(id, engine.value);
+    report(engineProbes(engine.value, id, shared));
+  }
+  for (const pair of pairs) {
+    const a = loaded.get(pair.baseline.id);
+    const b = loaded.get(pair.engine.id);
+    if (a === undefined || b === undefined) continue;
+    report(crossRestoreProbes({ engine: a, id: pair.baseline.id }, { engine: b, id: pair.engine.id }));
+    report(crossRestoreProbes({ engine: b, id: pair.engine.id }, { engine: a, id: pair.baseline.id }));
+  }
+  progress(`  ${checks.filter((c) => c.passed).length} of ${checks.length} checks passed`);
+  return checks;
 }

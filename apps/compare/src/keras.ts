@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  epochOrder,
   LEAKY_RELU_ALPHA,
   layersOf,
   UnsupportedFeatureError,
@@ -230,7 +229,7 @@ export async function traceKeras(setup: ScenarioSetup, backend: string): Promise
     let weightsAfterK: Weights | undefined;
     let steps = 0;
     for (let epoch = 1; epoch <= scenario.epochs; epoch++) {
-      const order = epochOrder(rows, scenario.seed, epoch);
+      const order = setup.shared.epochOrder(rows, scenario.orderSeed ?? scenario.seed, epoch);
       for (let start = 0; start < rows; start += batchSize) {
         const indices = tf.tensor1d(order.subarray(start, Math.min(rows, start + batchSize)), 'int32');
         const bx = tf.gather(x, indices);

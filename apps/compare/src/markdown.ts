@@ -9,6 +9,9 @@ import {
   pairsLine,
   precisionsOf,
   summaryLine,
+  CHECK_HEADER,
+  checkGroupRows,
+  checkFailureLines,
   toleranceRows,
   worstRows,
 } from './report.js';
@@ -111,6 +114,16 @@ export function formatMarkdown(report: ComparisonReport, command?: string): stri
   out.push('## Worst measured values', '');
   out.push('The largest error (lowest agreement) over all comparisons of each pair of precisions, with the bound it was held to and where it occurred.', '');
   out.push(table(['check', ...precisions], worstRows(report, precisions, true)), '');
+  if (report.checks.length > 0) {
+    out.push('## Checks of the run', '');
+    out.push(
+      'Probes of each engine against values computed independently (a float64 oracle written from the textbook formulas, core’s written optimizer rules, the engine itself for state), and oracles of the code both engines share (shuffle, split, training loop, core’s definitions). Per family, the check closest to its bound.',
+      '',
+    );
+    out.push(table(CHECK_HEADER, checkGroupRows(report)), '');
+    const failures = checkFailureLines(report);
+    if (failures.length > 0) out.push(...failures.map((f) => `- ${f}`), '');
+  }
   out.push('## Results', '');
   out.push(
     'Columns show the largest error of each check (forward, gradient, FD, drifts), the test accuracies of A and B (and of Keras), ' +

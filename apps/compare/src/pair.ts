@@ -5,7 +5,7 @@ import { compareForward, compareGradients, type FiniteDifferenceCheck, type Forw
 import { pairName, type EnginePair, type EngineRef } from './plan.js';
 import { runSeconds, type EngineRun, type Outcome } from './run.js';
 import type { ScenarioSetup } from './setup.js';
-import { KERAS_TOLERANCE, TOLERANCES, type ComparisonTolerances, type Precision } from './tolerances.js';
+import { KERAS_TOLERANCE, TOLERANCES, weightTolerance, type ComparisonTolerances, type Precision } from './tolerances.js';
 import { compareTrajectories, type TrainingTrace, type TrajectoryComparison } from './trajectory.js';
 
 /** Comparing one pair of engines on one scenario, from their runs: the report's row. */
@@ -124,7 +124,7 @@ function failuresOf(row: Omit<ComparisonRow, 'failures' | 'passed'>): string[] {
     const a = row.accuracy;
     failures.push(
       `accuracy: ${baseline.id} ${pct(a.accuracyA)} vs ${engine.id} ${pct(a.accuracyB)} (Δ ${a.differencePoints.toFixed(1)} pp, limit ${a.tolerance.accuracyPoints} pp), ` +
-        `agreement ${pct(a.agreement)} (limit ≥ ${pct(a.tolerance.agreement)})`,
+        `agreement ${pct(a.agreement)} (limit ≥ ${pct(a.tolerance.agreement)}), test outputs ${e(a.outputs.maxRel)} apart (limit ${b(a.tolerance.testOutputs.rtol)})`,
     );
   }
   if (row.keras !== undefined && !row.keras.passed) {
@@ -132,14 +132,15 @@ function failuresOf(row: Omit<ComparisonRow, 'failures' | 'passed'>): string[] {
     failures.push(
       `keras on ${k.backend} vs ${k.against}: loss drift ${e(k.trajectory.maxLossDrift)} (limit ${b(k.trajectory.tolerance.loss.rtol)}), ` +
         `weight drift ${e(k.trajectory.maxWeightDrift)} (limit ${b(k.trajectory.tolerance.weights.rtol)}), accuracy ${pct(k.accuracy.accuracyB)} vs ${pct(k.accuracy.accuracyA)} ` +
-        `(Δ ${k.accuracy.differencePoints.toFixed(1)} pp), agreement ${pct(k.accuracy.agreement)}`,
+        `(Δ ${k.accuracy.differencePoints.toFixed(1)} pp), agreement ${pct(k.accuracy.agreement)}, test outputs ${e(k.accuracy.outputs.maxRel)} apart`,
     );
   }
   return failures;
 }
 
 function kerasComparison(baseline: TrainingTrace, backend: string, against: string, run: TrainingTrace, seconds: number, setup: ScenarioSetup): KerasComparison {
-  const trajectory = compareTrajectories(baseline, run, { loss: KERAS_TOLERANCE.trajectoryLoss, weights: KERAS_TOLERANCE.trajectoryWeights });
+  const weights = weightTolerance(KERAS_TOLERANCE.trajectoryWeights, setup.scenario.training.optimizer, setup.scenario.trajectorySteps);
+  const trajectory = compareTrajectories(baseline, run, { loss: KERAS_TOLERANCE.trajectoryLoss, weights });
   const accuracy = compareAccuracy(baseline.testOutputs, run.testOutputs, setup.data.test.y, KERAS_TOLERANCE);
   return { backend, against, trajectory, accuracy, passed: trajectory.passed && accuracy.passed, seconds };
 }
@@ -163,7 +164,8 @@ export function comparePair(input: PairInput): ComparisonRow {
   const traces = a.trace.ok && b.trace.ok ? { a: a.trace.value, b: b.trace.value } : undefined;
   const forward = probes === undefined ? undefined : compareForward(probes.a, probes.b, tol.forward);
   const gradients = probes === undefined ? undefined : compareGradients(probes.a.gradients, probes.b.gradients, tol.gradient);
-  const trajectory = traces === undefined ? undefined : compareTrajectories(traces.a, traces.b, { loss: tol.trajectoryLoss, weights: tol.trajectoryWeights });
+  const weights = weightTolerance(tol.trajectoryWeights, scenario.training.optimizer, scenario.trajectorySteps);
+  const trajectory = traces === undefined ? undefined : compareTrajectories(traces.a, traces.b, { loss: tol.trajectoryLoss, weights });
   const accuracy = traces === undefined ? undefined : compareAccuracy(traces.a.testOutputs, traces.b.testOutputs, setup.data.test.y, tol);
   const finiteDifferences = [a, b].flatMap((run): FiniteDifferenceResult[] =>
     run.finiteDifferences?.ok === true ? [{ engine: run.engine.id, ...run.finiteDifferences.value }] : [],

@@ -235,6 +235,6 @@ export async function planComparison(options: PlanOptions, registry: EngineRegis
   const planned = scenarios
     .map((scenario) => planScenario(scenario, pairs.filter((p) => filter === undefined || pairName(scenario, p).toLowerCase().includes(filter)), options.keras !== false))
     .filter((p) => p.pairs.length > 0);
-  if (planned.length === 0) throw new HarnessUsageError(`no comparison of the ${suite.name} suite matches --filter ${JSON.stringify(options.filter)}`);
+  if (planned.length === 0 && scenarios.length > 0) throw new HarnessUsageError(`no comparison of the ${suite.name} suite matches --filter ${JSON.stringify(options.filter)}`);
   return { suite, description: options.scenarios === undefined ? suite.description : 'custom scenarios', engines, pairs, scenarios: planned };
 }

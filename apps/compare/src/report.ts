@@ -1,5 +1,6 @@
 import type { RelTolerance } from '@twinprop/core';
 import { formatBound, formatPercent, formatScientific, formatSeconds, renderTable, type Align } from '@twinprop/toolkit';
+import type { RunCheck } from './checks.js';
 import type { ComparisonReport } from './harness.js';
 import type { ComparisonRow } from './pair.js';
 import type { EnginePair } from './plan.js';
@@ -79,26 +80,70 @@ export function worstRows(report: ComparisonReport, precisions: readonly Precisi
     limit: (p: Precision) => string,
     format: (x: number | undefined) => string = sci,
     smallest = false,
+    bound?: (p: Precision) => number,
   ): string[] => [
     label,
     ...precisions.map((p) => {
       const w = worst(rows, p, metric, smallest);
-      return w.value === undefined ? '—' : `${format(w.value)} (bound ${limit(p)})${withWhere ? ` — ${w.where}` : ''}`;
+      const room = bound === undefined || w.value === undefined ? '' : `, headroom ${headroom(bound(p), w.value)}`;
+      return w.value === undefined ? '—' : `${format(w.value)} (bound ${limit(p)}${room})${withWhere ? ` — ${w.where}` : ''}`;
     }),
   ];
   return [
-    line('forward', (r) => r.forward?.maxRel, (p) => formatBound(c[p].forward.rtol)),
-    line('gradient', (r) => r.gradients?.maxRel, (p) => formatBound(c[p].gradient.rtol)),
-    line('gradient vs finite differences', worstFiniteDifference, () => formatBound(report.tolerances.finiteDifferences.tolerance.rtol)),
-    line('trajectory loss drift', (r) => r.trajectory?.maxLossDrift, (p) => formatBound(c[p].trajectoryLoss.rtol)),
-    line('trajectory weight drift', (r) => r.trajectory?.maxWeightDrift, (p) => formatBound(c[p].trajectoryWeights.rtol)),
+    line('forward', (r) => r.forward?.maxRel, (p) => formatBound(c[p].forward.rtol), sci, false, (p) => c[p].forward.rtol),
+    line('gradient', (r) => r.gradients?.maxRel, (p) => formatBound(c[p].gradient.rtol), sci, false, (p) => c[p].gradient.rtol),
+    line(
+      'gradient vs finite differences',
+      worstFiniteDifference,
+      () => formatBound(report.tolerances.finiteDifferences.tolerance.rtol),
+      sci,
+      false,
+      () => report.tolerances.finiteDifferences.tolerance.rtol,
+    ),
+    line('trajectory loss drift', (r) => r.trajectory?.maxLossDrift, (p) => formatBound(c[p].trajectoryLoss.rtol), sci, false, (p) => c[p].trajectoryLoss.rtol),
+    line('trajectory weight drift', (r) => r.trajectory?.maxWeightDrift, (p) => formatBound(c[p].trajectoryWeights.rtol), sci, false, (p) => c[p].trajectoryWeights.rtol),
+    line('test outputs after training', (r) => r.accuracy?.outputs.maxRel, (p) => formatBound(c[p].testOutputs.rtol), sci, false, (p) => c[p].testOutputs.rtol),
     line('|Δ test accuracy|', (r) => r.accuracy?.differencePoints, (p) => `${c[p].accuracyPoints} pp`, points),
     line('identical test predictions (lowest)', (r) => r.accuracy?.agreement, (p) => `≥ ${pct(c[p].agreement)}`, pct, true),
-    line('keras loss drift', (r) => r.keras?.trajectory.maxLossDrift, () => formatBound(k.trajectoryLoss.rtol)),
-    line('keras weight drift', (r) => r.keras?.trajectory.maxWeightDrift, () => formatBound(k.trajectoryWeights.rtol)),
+    line('keras loss drift', (r) => r.keras?.trajectory.maxLossDrift, () => formatBound(k.trajectoryLoss.rtol), sci, false, () => k.trajectoryLoss.rtol),
+    line('keras weight drift', (r) => r.keras?.trajectory.maxWeightDrift, () => formatBound(k.trajectoryWeights.rtol), sci, false, () => k.trajectoryWeights.rtol),
+    line('keras test outputs', (r) => r.keras?.accuracy.outputs.maxRel, () => formatBound(k.testOutputs.rtol), sci, false, () => k.testOutputs.rtol),
     line('keras |Δ test accuracy|', (r) => r.keras?.accuracy.differencePoints, () => `${k.accuracyPoints} pp`, points),
     line('keras identical test predictions (lowest)', (r) => r.keras?.accuracy.agreement, () => `≥ ${pct(k.agreement)}`, pct, true),
   ];
+}
+
+/** bound / worst, as `12×` (`∞` when nothing was measured above 0). */
+export function headroom(bound: number, worstValue: number): string {
+  if (!(worstValue > 0)) return worstValue === 0 ? '∞' : '—';
+  const h = bound / worstValue;
+  return `${h >= 100 ? h.toExponential(0) : h.toFixed(h >= 10 ? 0 : 1)}×`;
+}
+
+/** One row per check group: how many checks, how many failed, the smallest headroom and where. */
+export function checkGroupRows(report: ComparisonReport): string[][] {
+  const groups = new Map<string, RunCheck[]>();
+  for (const c of report.checks) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  return [...groups].map(([group, checks]) => {
+    let tightest: RunCheck | undefined;
+    for (const c of checks) if (tightest === undefined || c.worst / (c.bound || 1) > tightest.worst / (tightest.bound || 1)) tightest = c;
+    const failed = checks.filter((c) => !c.passed).length;
+    const where = tightest === undefined ? '' : `${tightest.engine === undefined ? '' : `${tightest.engine}: `}${tightest.name}`;
+    return [
+      group,
+      String(checks.length),
+      String(failed),
+      tightest === undefined ? '—' : `${sci(tightest.worst)} / ${formatBound(tightest.bound)} (headroom ${headroom(tightest.bound, tightest.worst)})`,
+      where,
+    ];
+  });
+}
+
+export const CHECK_HEADER = ['check', 'run', 'failed', 'tightest: worst / bound', 'where'];
+
+/** One line per failed check. */
+export function checkFailureLines(report: ComparisonReport): string[] {
+  return report.checks.filter((c) => !c.passed).map((c) => `✗ ${c.engine === undefined ? 'shared code' : c.engine}: ${c.name} — ${c.failures.join('; ')}`);
 }
 
 export function groupByScenario(rows: readonly ComparisonRow[]): Array<{ scenario: string; rows: ComparisonRow[] }> {
@@ -203,6 +248,12 @@ export function formatTerminal(report: ComparisonReport): string {
   out.push('worst measured values (each bound beside it):');
   out.push(...indented(renderTable(['check', ...precisions], worstRows(report, precisions, false), allLeft)));
   out.push('');
+  if (report.checks.length > 0) {
+    out.push('checks of the run — probes of each engine against values computed independently, oracles of the shared code:');
+    out.push(...indented(renderTable(CHECK_HEADER, checkGroupRows(report), { align: CHECK_HEADER.map(() => LEFT) })));
+    out.push(...indented(checkFailureLines(report).join('\n')).filter((l) => l.trim() !== ''));
+    out.push('');
+  }
   out.push(summaryLine(report));
   return out.join('\n');
 }
@@ -210,7 +261,8 @@ export function formatTerminal(report: ComparisonReport): string {
 export function summaryLine(report: ComparisonReport): string {
   const total = report.passed + report.failed;
   const verdict = report.failed === 0 ? 'the engines agree' : `${report.failed} MISMATCH${report.failed === 1 ? '' : 'ES'}`;
-  return `${total} comparisons: ${report.passed} passed, ${report.failed} failed — ${verdict} (${formatSeconds(report.seconds)}, ${formatSeconds(report.cpuSeconds)} CPU)`;
+  const checks = report.checks.length === 0 ? '' : `; ${report.checks.length} checks: ${report.checks.length - report.checksFailed} passed, ${report.checksFailed} failed`;
+  return `${total} comparisons: ${report.passed} passed, ${report.failed} failed${checks} — ${verdict}${report.checksFailed === 0 ? '' : ', CHECKS FAILED'} (${formatSeconds(report.seconds)}, ${formatSeconds(report.cpuSeconds)} CPU)`;
 }
 
 /** Exactly one JSON object (non-finite numbers become null). */

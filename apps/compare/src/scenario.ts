@@ -9,7 +9,7 @@ import {
   type Regularization,
   type TrainingConfig,
 } from '@twinprop/core';
-import { datasetInfo } from '@twinprop/datasets';
+import { datasetShape } from './composed.js';
 import { DEFAULT_TRAJECTORY_STEPS } from './tolerances.js';
 
 /** Which data a scenario trains on: a built-in dataset of `@twinprop/datasets` and how it is split. */
@@ -39,8 +39,12 @@ export interface Scenario {
   readonly training: TrainingConfig;
   readonly batchSize: number;
   readonly epochs: number;
-  /** Seeds the initial weights and the batch order. */
+  /** Seeds the initial weights, and the batch order unless `orderSeed` is given. */
   readonly seed: number;
+  /** Seeds the batch order instead of `seed` (measuring tolerances over batch orders). */
+  readonly orderSeed?: number;
+  /** Initial biases drawn uniformly from ±biases instead of core's zeros. */
+  readonly biases?: number;
   /** K: optimizer steps compared in the trajectory check. */
   readonly trajectorySteps: number;
   /** Also train with tfjs-layers' own Keras-style loop and optimizers (the third opinion). */
@@ -57,6 +61,8 @@ export interface ScenarioShape {
   readonly optimizer: OptimizerConfig;
   readonly regularization?: Regularization;
   readonly seed?: number;
+  /** Initial biases drawn uniformly from ±biases (so regularization meets non-zero biases). */
+  readonly biases?: number;
   readonly trajectorySteps?: number;
   readonly keras?: boolean;
   /** Put in front of the generated name (the sweep's `sweep:`). */
@@ -122,13 +128,14 @@ export function float32Representable<T extends object>(config: T): T {
  */
 export function defineScenario(shape: ScenarioShape, size: ScenarioSize): Scenario {
   const dataset: DatasetRef = { ...shape.dataset, ...(size.points === undefined ? {} : { points: size.points }) };
-  const spec = mlp(datasetInfo(dataset.name).features, shape.hidden, shape.output);
+  const spec = mlp(datasetShape(dataset.name).features, shape.hidden, shape.output);
   const training: TrainingConfig = {
     loss: shape.loss,
     optimizer: float32Representable(shape.optimizer),
     ...(shape.regularization === undefined ? {} : { regularization: float32Representable(shape.regularization) }),
   };
-  const name = `${datasetLabel(dataset)} ${describeSpec(spec)} ${LOSS_LABEL[shape.loss] ?? shape.loss} ${optimizerLabel(shape.optimizer)}${regularizationLabel(shape.regularization)}`;
+  const biases = shape.biases === undefined ? '' : ` b~±${shape.biases}`;
+  const name = `${datasetLabel(dataset)} ${describeSpec(spec)} ${LOSS_LABEL[shape.loss] ?? shape.loss} ${optimizerLabel(shape.optimizer)}${regularizationLabel(shape.regularization)}${biases}`;
   return {
     name: shape.prefix === undefined ? name : `${shape.prefix} ${name}`,
     dataset,
@@ -137,6 +144,7 @@ export function defineScenario(shape: ScenarioShape, size: ScenarioSize): Scenar
     batchSize: size.batchSize,
     epochs: size.epochs,
     seed: shape.seed ?? 1,
+    ...(shape.biases === undefined ? {} : { biases: shape.biases }),
     trajectorySteps: shape.trajectorySteps ?? DEFAULT_TRAJECTORY_STEPS,
     keras: shape.keras ?? false,
   };

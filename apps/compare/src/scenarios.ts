@@ -60,6 +60,28 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     sizes: { quick: { batchSize: 4, epochs: 100 }, full: { batchSize: 4, epochs: 200 } },
   },
   {
+    // Arity: AND and OR as two sigmoid units under one BCE; batches of 3 on 4 rows (one partial).
+    dataset: gate('and+or'),
+    hidden: [],
+    output: [2, 'sigmoid'],
+    loss: 'binaryCrossEntropy',
+    optimizer: optimizer('sgd', { learningRate: 1 }),
+    keras: true,
+    sizes: { quick: { batchSize: 3, epochs: 60 }, full: { batchSize: 3, epochs: 150 } },
+  },
+  {
+    // Arity: two linear outputs under MSE, behind a hidden layer, with Adam.
+    dataset: gate('and+or'),
+    hidden: [[3, 'tanh']],
+    output: [2, 'linear'],
+    loss: 'meanSquaredError',
+    optimizer: optimizer('adam', { learningRate: 0.05 }),
+    biases: 0.5,
+    regularization: { l2: 0.01 },
+    keras: true,
+    sizes: { quick: { batchSize: 3, epochs: 60 }, full: { batchSize: 3, epochs: 150 } },
+  },
+  {
     dataset: gate('nand'),
     hidden: [],
     output: [1, 'linear'],
@@ -103,6 +125,8 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('sgd', { learningRate: 0.1 }),
     regularization: { l2: 0.01 },
+    biases: 0.5,
+    keras: true,
     sizes: { quick: { points: 200, batchSize: 20, epochs: 10 } },
   },
   {
@@ -209,6 +233,8 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     loss: 'meanSquaredError',
     optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9 }),
     regularization: { l1: 0.001 },
+    biases: 0.5,
+    keras: true,
     sizes: { quick: { batchSize: 12, epochs: 20 } },
   },
   {
@@ -218,6 +244,7 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     loss: 'meanSquaredError',
     optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9 }),
     regularization: { l1: 0.001 },
+    biases: 0.5,
     sizes: { full: { batchSize: 12, epochs: 60 } },
   },
   {

@@ -1,6 +1,8 @@
-import { epochOrder, initializeWeights, Rng, selectRows, type Batch, type Dataset, type Weights } from '@twinprop/core';
-import { loadBuiltinDataset, standardize, stratifiedSplit } from '@twinprop/datasets';
+import { deriveSeed, initializeWeights, Rng, selectRows, type Batch, type Dataset, type Weights } from '@twinprop/core';
+import { standardize } from '@twinprop/datasets';
+import { loadDataset } from './composed.js';
 import type { DatasetRef, Scenario } from './scenario.js';
+import { SHARED_CODE, type SharedCode } from './shared.js';
 
 /** The data of a scenario, split and ready. */
 export interface ScenarioData {
@@ -24,20 +26,28 @@ export interface ScenarioSetup {
   readonly initialWeights: Weights;
   /** The first batch of epoch 1: rows `epochOrder(rows, seed, 1)[0 … batchSize − 1]` of the training set. */
   readonly firstBatch: Batch;
+  /** The shared code the run uses (the batch order, the loop, the split): core's, unless a mutant is planted. */
+  readonly shared: SharedCode;
 }
 
-const dataCache = new Map<string, ScenarioData>();
+/** Loaded datasets, per shared code (a planted split must not reuse the real one's data). */
+const dataCaches = new WeakMap<SharedCode, Map<string, ScenarioData>>();
 
 /**
  * Loads and splits a dataset. Features and targets are float32 values (stored as float32 arrays):
  * tfjs rounds its inputs to float32, so rounding here first means every engine sees identical
  * inputs. Cached per process (scenarios share datasets).
  */
-export function loadScenarioData(ref: DatasetRef): ScenarioData {
+export function loadScenarioData(ref: DatasetRef, shared: SharedCode = SHARED_CODE): ScenarioData {
   const key = JSON.stringify(ref);
+  let dataCache = dataCaches.get(shared);
+  if (dataCache === undefined) {
+    dataCache = new Map();
+    dataCaches.set(shared, dataCache);
+  }
   const cached = dataCache.get(key);
   if (cached !== undefined) return cached;
-  const all = loadBuiltinDataset(ref.name, {
+  const all = loadDataset(ref.name, {
     ...(ref.points === undefined ? {} : { points: ref.points }),
     ...(ref.noise === undefined ? {} : { noise: ref.noise }),
     ...(ref.seed === undefined ? {} : { seed: ref.seed }),
@@ -47,7 +57,7 @@ export function loadScenarioData(ref: DatasetRef): ScenarioData {
   if (ref.testFraction === 0) {
     data = { train: all, test: all, testIsTrain: true };
   } else {
-    const split = stratifiedSplit(all, { testFraction: ref.testFraction, seed: ref.seed ?? 1 });
+    const split = shared.split(all, { testFraction: ref.testFraction, seed: ref.seed ?? 1 });
     if (split.test === undefined) throw new Error(`${ref.name}: a test fraction of ${ref.testFraction} left no test rows`);
     if (ref.standardize === true) {
       const scaled = standardize(split.train, split.test);
@@ -60,13 +70,26 @@ export function loadScenarioData(ref: DatasetRef): ScenarioData {
   return data;
 }
 
-export function prepareScenario(scenario: Scenario): ScenarioSetup {
-  const data = loadScenarioData(scenario.dataset);
-  const initialWeights = initializeWeights(scenario.spec, new Rng(scenario.seed), 'float32');
+/**
+ * Initial weights from core's initializer; with `scenario.biases`, biases drawn uniformly from
+ * ±biases (core initializes them to 0, which would hide a penalty wrongly applied to biases).
+ */
+function initialWeightsOf(scenario: Scenario): Weights {
+  const weights = initializeWeights(scenario.spec, new Rng(scenario.seed), 'float32');
+  const spread = scenario.biases;
+  if (spread === undefined) return weights;
+  const rng = new Rng(deriveSeed(scenario.seed, 'biases'));
+  for (const layer of weights.layers) for (let i = 0; i < layer.bias.data.length; i++) layer.bias.data[i] = Math.fround(rng.uniform(-spread, spread));
+  return weights;
+}
+
+export function prepareScenario(scenario: Scenario, shared: SharedCode = SHARED_CODE): ScenarioSetup {
+  const data = loadScenarioData(scenario.dataset, shared);
+  const initialWeights = initialWeightsOf(scenario);
   const rows = data.train.x.rows;
-  const order = epochOrder(rows, scenario.seed, 1).subarray(0, Math.min(scenario.batchSize, rows));
+  const order = shared.epochOrder(rows, scenario.orderSeed ?? scenario.seed, 1).subarray(0, Math.min(scenario.batchSize, rows));
   const firstBatch: Batch = { x: selectRows(data.train.x, order), y: selectRows(data.train.y, order) };
-  return { scenario, data, initialWeights, firstBatch };
+  return { scenario, data, initialWeights, firstBatch, shared };
 }
 
 /** Optimizer steps in one epoch of the scenario (the last batch may be short). */

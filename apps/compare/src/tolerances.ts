@@ -22,6 +22,8 @@ export interface ComparisonTolerances {
   readonly accuracyPoints: number;
   /** Smallest allowed fraction of test points on which both predict the same class. */
   readonly agreement: number;
+  /** The test-set outputs after full training, entry by entry (floor: outputs are O(1)). */
+  readonly testOutputs: RelTolerance;
 }
 
 /*
@@ -108,6 +110,7 @@ export const TOLERANCES: Readonly<Record<Precision, ComparisonTolerances>> = {
     trajectoryWeights: { rtol: 1e-11, floor: 1e-3 }, // measured 1.6e-14 (mnist 784-32-10 Adam, full)
     accuracyPoints: 1, // measured 0 pp
     agreement: 0.99, // measured 100%
+    testOutputs: { rtol: 1e-9, floor: 1e-1 }, // not yet measured against the mirror engine (float64 rounding after full training: expected ≤ 1e-12)
   },
   /*
    * A float64 engine against a float32 one. Measured worst, full suite: reference/float64 vs tfjs
@@ -120,6 +123,9 @@ export const TOLERANCES: Readonly<Record<Precision, ComparisonTolerances>> = {
     trajectoryWeights: { rtol: 5e-4, floor: 1e-3 }, // 2.3e-4 / 2.3e-4 (6.1e-5), both Adam on mnist 784-32-10
     accuracyPoints: 1, // 0 pp / 0 pp (0 pp)
     agreement: 0.99, // 100% / 100% (100%)
+    // quick suite, default seeds: 6.7e-3; over 4 other seed/batch-order variants up to 0.99 on the
+    // chaotic playground-xor nesterov scenario (which then also fails agreement) — see REPORT.md
+    testOutputs: { rtol: 5e-2, floor: 1e-1 },
   },
   /*
    * Two float32 engines. Measured worst, full suite: reference/float32 vs tfjs (both backends) /
@@ -133,6 +139,7 @@ export const TOLERANCES: Readonly<Record<Precision, ComparisonTolerances>> = {
     trajectoryWeights: { rtol: 2e-4, floor: 1e-3 }, // 2.7e-5 / 9.7e-6
     accuracyPoints: 1, // 0 pp / 0 pp
     agreement: 0.99, // 100% / 100%
+    testOutputs: { rtol: 5e-2, floor: 1e-1 }, // quick suite, default seeds: 9.3e-3 (other variants: as above)
   },
 };
 
@@ -170,7 +177,31 @@ export const KERAS_TOLERANCE = {
   trajectoryWeights: { rtol: 5e-4, floor: 1e-3 } satisfies RelTolerance,
   accuracyPoints: 1,
   agreement: 0.99,
+  testOutputs: { rtol: 5e-2, floor: 1e-1 } satisfies RelTolerance, // quick, default seeds: 2.4e-6 (float32 partners up to 3.1e-6 over 5 variants; from reference/float64 up to 0.11 on mnist Adam, w1)
 } as const;
 
 /** Steps compared in the trajectory check unless a scenario says otherwise. */
 export const DEFAULT_TRAJECTORY_STEPS = 10;
+
+/**
+ * The weight bound of `steps` optimizer steps with `config`. For Adam the floor is the size of the
+ * updates, η·K, rather than a fixed constant: Adam moves every weight by up to ≈ η per step
+ * whatever its gradient's size, so where a gradient entry is tiny (its sign decided by float32
+ * rounding) two engines may move that weight by up to η·K apart — a weight that moved by η·K is
+ * "cancellation noise" at that scale, not a disagreement. Without it the bound depended on the
+ * batch order (measured 2.29e-4 > 2e-4 on float32 after reordering batches; see REPORT.md).
+ */
+export function weightTolerance(tolerance: RelTolerance, config: { readonly kind: string; readonly learningRate: number }, steps: number): RelTolerance {
+  return config.kind === 'adam' ? { rtol: tolerance.rtol, floor: Math.max(tolerance.floor, config.learningRate * steps) } : tolerance;
+}
+
+/**
+ * Bounds of the probes (probes.ts) that the comparison tolerances do not already give. The
+ * formula and optimizer probes use {@link TOLERANCES} of (float64 oracle, engine dtype).
+ * - `restore`: a model saved mid-training and rebuilt from what was saved must continue exactly as
+ *   the uninterrupted one (same engine, same arithmetic): measured 0 on every engine and optimizer;
+ *   the bound allows float64 rounding only.
+ */
+export const PROBE_TOLERANCES = {
+  restore: { rtol: 1e-12, floor: 1e-3 } satisfies RelTolerance, // measured 0
+} as const;

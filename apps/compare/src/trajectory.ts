@@ -1,4 +1,4 @@
-import { cloneWeights, fit, type Engine, type Matrix, type Weights } from '@twinprop/core';
+import { cloneWeights, type Engine, type Matrix, type Weights } from '@twinprop/core';
 import { compareWeights, relativeError, worstRel, type TensorDiff } from '@twinprop/core';
 import type { ScenarioSetup } from './setup.js';
 import type { RelTolerance } from './tolerances.js';
@@ -32,10 +32,12 @@ export async function traceTraining(engine: Engine, setup: ScenarioSetup): Promi
     const losses: number[] = [];
     let steps = 0;
     let weightsAfterK: Weights | undefined;
+    const { fit, epochOrder } = setup.shared;
     await fit(model, data.train, {
       epochs: scenario.epochs,
       batchSize: scenario.batchSize,
-      seed: scenario.seed,
+      seed: scenario.orderSeed ?? scenario.seed,
+      order: epochOrder,
       task: data.train.task,
       onBatchEnd: ({ loss }) => {
         steps++;

@@ -50,9 +50,26 @@ function asWriteError(path: string, error: unknown): unknown {
   return new FileWriteError(path, `${writeProblem(e)}${kept}`, { reason: e.code, cause: error });
 }
 
+/**
+ * Writes every byte of `bytes`. A write may be short (a nearly full disk takes what fits and
+ * reports success); the loop then writes the rest, and the next write reports the full disk.
+ */
+async function writeFully(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    if (bytesWritten <= 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC', syscall: 'write' });
+    offset += bytesWritten;
+  }
+}
+
 async function writeAll(handle: FileHandle, contents: FileContents): Promise<void> {
-  if (typeof contents === 'string' || contents instanceof Uint8Array) {
-    await handle.writeFile(contents);
+  if (typeof contents === 'string') {
+    await writeFully(handle, Buffer.from(contents, 'utf8'));
+    return;
+  }
+  if (contents instanceof Uint8Array) {
+    await writeFully(handle, contents);
     return;
   }
   let pending = '';
@@ -60,15 +77,15 @@ async function writeAll(handle: FileHandle, contents: FileContents): Promise<voi
     if (typeof piece === 'string') {
       pending += piece;
       if (pending.length < WRITE_CHUNK) continue;
-      await handle.write(pending, null, 'utf8');
+      await writeFully(handle, Buffer.from(pending, 'utf8'));
       pending = '';
     } else {
-      if (pending !== '') await handle.write(pending, null, 'utf8');
+      if (pending !== '') await writeFully(handle, Buffer.from(pending, 'utf8'));
       pending = '';
-      await handle.write(piece);
+      await writeFully(handle, piece);
     }
   }
-  if (pending !== '') await handle.write(pending, null, 'utf8');
+  if (pending !== '') await writeFully(handle, Buffer.from(pending, 'utf8'));
 }
 
 /**

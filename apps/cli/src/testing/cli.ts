@@ -18,13 +18,26 @@ export interface Result {
   readonly stderr: string;
 }
 
-export function run(args: readonly string[]): Promise<Result> {
+export interface RunOptions {
+  /** Written to the CLI's stdin (else stdin is closed at once). */
+  readonly input?: string | Buffer;
+  /** Added to the environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
+
+export function run(args: readonly string[], options: RunOptions = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -39,8 +52,8 @@ export async function runJson<T = Record<string, unknown>>(args: readonly string
 }
 
 /** A user mistake: the given exit status, one `twinprop: error:` line matching `message`, no stack trace. */
-export async function expectFailure(args: readonly string[], code: number, message: RegExp): Promise<Result> {
-  const result = await run(args);
+export async function expectFailure(args: readonly string[], code: number, message: RegExp, options: RunOptions = {}): Promise<Result> {
+  const result = await run(args, options);
   expect(result.code).toBe(code);
   expect(result.stderr).toMatch(/^twinprop: error: /m);
   expect(result.stderr).toMatch(message);

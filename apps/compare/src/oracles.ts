@@ -149,7 +149,8 @@ function classOf(d: Dataset, row: number): number {
 
 /** The split: counts per class, disjoint and complete parts, uniform hold-out (χ²), shuffled parts, determinism. */
 export function splitChecks(shared: SharedCode): RunCheck[] {
-  const sizes = [40, 24, 16];
+  // n_c·f = 10.5, 5.75, 3.75: rounding, not truncation, decides the test counts (11, 6, 4).
+  const sizes = [42, 23, 15];
   const fraction = 0.25;
   const data = traceableDataset(sizes);
   const n = data.x.rows;

@@ -170,8 +170,9 @@ export const FORMULA_CASES: readonly FormulaCase[] = [
     batch: batchOf(GATES_X, AND_OR_Y),
   },
   {
-    // z = 40.5, −60.5 / −29.5, 49.5 / 10.5, −10.5 / −55.5, 85.5 — saturated on both sides, right and wrong.
-    name: 'saturated logits: sigmoid BCE, |z| up to 85',
+    // z = 40.5, −60.5 / −29.5, 49.5 / 10.5, −10.5 / −55.5, 85.5 / 1100.5, −1700.5 — saturated on both
+    // sides, right and wrong, and beyond e^z's float64 range (709).
+    name: 'saturated logits: sigmoid BCE, |z| up to 1700',
     spec: mlp(2, [], [2, 'sigmoid']),
     weights: weightsOf([
       [
@@ -189,12 +190,14 @@ export const FORMULA_CASES: readonly FormulaCase[] = [
         [0, 1],
         [1, 1],
         [-1, 0.5],
+        [20, -10],
       ],
       [
         [1, 0],
         [0, 1],
         [0, 0],
         [1, 1],
+        [0, 1],
       ],
     ),
   },

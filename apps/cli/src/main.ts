@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { TwinpropError } from '@twinprop/core';
 import { datasetsCommand } from './commands/datasets.js';
@@ -14,7 +15,8 @@ import { describeFileSystemError, EXIT, exitCodeFor, isFileSystemError } from '.
 import { err, exitQuietlyOnClosedPipes, printJsonError, wantsJson } from './io.js';
 import { configure } from './options.js';
 
-const VERSION = '0.1.0';
+/** The version the package manifest says (one directory above both dist/main.js and the bundle). */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function createProgram(): Command {
   const program = new Command('twinprop')

@@ -4,7 +4,7 @@
  * project imports each package by name — through its `exports` map only.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,9 @@ const packages: Record<string, { dir: string; exports: string[] }> = {
   '@twinprop/datasets': { dir: 'packages/datasets', exports: ['loadDataset'] },
   '@twinprop/interchange': { dir: 'packages/interchange', exports: ['exportTfjs', 'exportOnnx', 'readTfjsModel', 'planTfjsImport'] },
 };
+
+/** The command line, published as `twinprop` with a `bin` (it bundles the apps' private toolkit). */
+const CLI_DIR = 'apps/cli';
 
 let work = '';
 function run(cmd: string, args: string[], cwd: string): string {
@@ -34,15 +37,18 @@ describe('packed packages install and import from tarballs', () => {
     work = mkdtempSync(join(tmpdir(), 'twinprop-pack-'));
     const tarballs = join(work, 'tarballs');
     for (const { dir } of Object.values(packages)) run('pnpm', ['pack', '--pack-destination', tarballs], join(root, dir));
+    run('pnpm', ['pack', '--pack-destination', tarballs], join(root, CLI_DIR));
     const files = readdirSync(tarballs);
     const tarballOf = (name: string): string => {
-      const file = files.find((f) => f.startsWith(`${name.replace('@', '').replace('/', '-')}-`));
+      // `twinprop-core-0.1.0.tgz` for @twinprop/core, `twinprop-0.1.0.tgz` for the CLI.
+      const prefix = `${name.replace('@', '').replace('/', '-')}-`;
+      const file = files.find((f) => f.startsWith(prefix) && /^\d/.test(f.slice(prefix.length)));
       if (file === undefined) throw new Error(`no tarball for ${name} in ${files.join(', ')}`);
       return `file:${join(tarballs, file)}`;
     };
     const app = join(work, 'app');
     run('mkdir', ['-p', app], work);
-    const deps = Object.fromEntries(Object.keys(packages).map((name) => [name, tarballOf(name)]));
+    const deps = Object.fromEntries([...Object.keys(packages), 'twinprop'].map((name) => [name, tarballOf(name)]));
     writeFileSync(
       join(app, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: deps, pnpm: { overrides: deps } }, null, 2),
@@ -67,6 +73,19 @@ describe('packed packages install and import from tarballs', () => {
       expect(run('node', ['--input-type=module', '-e', script], join(work, 'app')).trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     });
   }
+
+  it('the twinprop package installs its bin: --version, datasets and a training run work without the private toolkit', () => {
+    const app = join(work, 'app');
+    const bin = join(app, 'node_modules', '.bin', 'twinprop');
+    const manifest = JSON.parse(readFileSync(join(root, CLI_DIR, 'package.json'), 'utf8')) as { version: string };
+    expect(run(bin, ['--version'], app).trim()).toBe(manifest.version);
+    expect(run(bin, ['datasets'], app)).toMatch(/^xor\s+binary/m);
+    const result = JSON.parse(run(bin, ['train', '--dataset', 'xor', '--hidden', '4', '--epochs', '300', '--json'], app)) as { engineId: string; testAccuracy: number };
+    expect(result.engineId).toBe('reference/float32');
+    expect(result.testAccuracy).toBe(1);
+    const listing = run('tar', ['-tzf', join(work, 'tarballs', readdirSync(join(work, 'tarballs')).find((f) => /^twinprop-\d/.test(f)) ?? '')], work);
+    expect(listing.split('\n').filter((f) => f.endsWith('.js'))).toEqual(['package/dist/twinprop.js']);
+  }, 120_000);
 
   it('ships no tests in the tarballs', () => {
     const listing = run('tar', ['-tzf', join(work, 'tarballs', readdirSync(join(work, 'tarballs')).find((f) => f.startsWith('twinprop-core-')) ?? '')], work);

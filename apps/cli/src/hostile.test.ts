@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colorEnabled } from './io.js';
@@ -269,12 +269,33 @@ describe('lost work', () => {
       expect((await readdir(join(mnt(), 'plots'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
 
-    it('a Ctrl-C checkpoint on a full disk is a clear error (exit 1) saying what was lost, not a crash', async (context) => {
+    it('a Ctrl-C checkpoint on a full disk is a clear error (exit 1), and the progress is rescued to the temporary folder, resumable', async (context) => {
       if (!mounted) context.skip(skipReason);
       const stopped = await interrupted(['train', '--dataset', 'iris', '--hidden', '300', '--epochs', '100000', '--batch-size', '1', '--out', join(mnt(), 'big.json')], 'SIGINT', work.dir);
       expect(stopped.code).toBe(1);
-      expect(stopped.stderr).toMatch(/big\.checkpoint\.json: no space left on device.*could not be saved \(training since the last checkpoint is lost\)/);
+      const said = /big\.checkpoint\.json: no space left on device.*the checkpoint at (?:the end of epoch (\d+)|epoch (\d+), after batch (\d+)) was saved to (\S+\.json) instead — continue with: twinprop train --resume \4/.exec(stopped.stderr);
+      expect(said, stopped.stderr).not.toBeNull();
       expect(stopped.stderr).not.toMatch(/internal error|\.tmp/);
+      const rescued = await readModel(said![4]!);
+      const where = said![1] !== undefined ? [Number(said![1]), 0] : [Number(said![2]) - 1, Number(said![3])];
+      expect([rescued.metadata.epochsCompleted, rescued.metadata.batchesCompleted ?? 0]).toEqual(where);
+      // …and training continues from it.
+      const resumed = await run(['train', '--resume', said![4]!, '--epochs', String(where[0]! + 1), '--out', join(work.dir, 'rescued.json'), '--quiet']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect((await readModel(join(work.dir, 'rescued.json'))).metadata.epochsCompleted).toBe(where[0]! + 1);
+      await rm(said![4]!);
+    });
+
+    it('a trained model that cannot be saved on a full disk is rescued to the temporary folder, with exit 1', async (context) => {
+      if (!mounted) context.skip(skipReason);
+      await writeFile(join(mnt(), 'filler-2'), Buffer.alloc(60 * 1024)).catch(() => undefined);
+      const result = await expectFailure(['train', '--dataset', 'iris', '--hidden', '300', '--epochs', '1', '--out', join(mnt(), 'final.json')], 1, /final\.json: no space left on device/);
+      const said = /the trained model was saved to (\S+\.json) instead/.exec(result.stderr);
+      expect(said, result.stderr).not.toBeNull();
+      const rescued = await readModel(said![1]!);
+      expect(rescued.metadata.epochsCompleted).toBe(1);
+      await rm(said![1]!);
+      await rm(join(mnt(), 'filler-2'), { force: true });
     });
 
     it('predict --out on a full disk exits 1 (never 0 with an empty file)', async (context) => {

@@ -20,7 +20,7 @@ import { err, printJsonError } from '../io.js';
 import { addDataOptions, addModelOptions, configure } from '../options.js';
 import { checkOutputs, type Output } from '../outputs.js';
 import type { RunConfig, RunOutputs } from '../run-file.js';
-import { checkpointPathFor, describeStop, saveRun, STOP_SIGNALS } from './train/checkpoints.js';
+import { checkpointPathFor, describeStop, saveRunOrRescue, STOP_SIGNALS } from './train/checkpoints.js';
 import { writePlots } from './train/plots.js';
 import { printTrainJson, printTrainSummary } from './train/report.js';
 import { progressMode, trainSession } from './train/session.js';
@@ -244,7 +244,7 @@ async function trainAndReport(model: Model, engineId: string, context: TrainCont
   const train = evaluateModel(model, split.train, task);
   const test = split.test === undefined ? undefined : evaluateModel(model, split.test, task);
   const record = { run, split, history, dataSha256: setup.dataSha256, outputs };
-  if (outputs.out !== undefined) await saveRun(outputs.out, model, record, result.epochsCompleted);
+  if (outputs.out !== undefined) await saveRunOrRescue(outputs.out, model, record, result.epochsCompleted, 0, 'the trained model');
   const plots = outputs.plot === undefined ? [] : await writePlots(outputs.plot, model, split, history);
   const report = {
     model,

@@ -1,4 +1,6 @@
-import { writeModelFile, type Model } from '@twinprop/core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileWriteError, writeModelFile, type Model } from '@twinprop/core';
 import type { SplitData } from '../../data.js';
 import { EXIT } from '../../errors.js';
 import { modelFileFor, type HistoryEntry, type RunConfig, type RunOutputs, type RunState } from '../../run-file.js';
@@ -46,6 +48,39 @@ export function stateAt(record: RunRecord, epochsCompleted: number, batchesCompl
 /** Writes `model` and the run's progress to `path`. */
 export async function saveRun(path: string, model: Model, record: RunRecord, epochsCompleted: number, batchesCompleted = 0): Promise<void> {
   await writeModelFile(path, modelFileFor(model, stateAt(record, epochsCompleted, batchesCompleted)));
+}
+
+/**
+ * {@link saveRun}, and when that fails (a full disk, a folder that went away, …) one more try in
+ * the system's temporary folder, so that the trained weights are not lost with the file. Either way
+ * a failed write to `path` is an error — never success — but its message then says where the
+ * rescued copy is and how to continue from it. `what` names the file for the user.
+ */
+export async function saveRunOrRescue(
+  path: string,
+  model: Model,
+  record: RunRecord,
+  epochsCompleted: number,
+  batchesCompleted: number,
+  what: string,
+): Promise<void> {
+  try {
+    await saveRun(path, model, record, epochsCompleted, batchesCompleted);
+  } catch (error) {
+    if (!(error instanceof FileWriteError)) throw error;
+    const problem = error.message.slice(error.file.length + 2);
+    const rescue = join(tmpdir(), `twinprop-rescue-${process.pid}-${Date.now()}.json`);
+    let saved = true;
+    try {
+      await saveRun(rescue, model, record, epochsCompleted, batchesCompleted);
+    } catch {
+      saved = false;
+    }
+    const tail = saved
+      ? `${what} was saved to ${rescue} instead — continue with: twinprop train --resume ${rescue}`
+      : `${what} could not be saved to ${tmpdir()} either (training since the last checkpoint is lost)`;
+    throw new FileWriteError(error.file, `${problem}; ${tail}`, { ...(error.reason === undefined ? {} : { reason: error.reason }), cause: error });
+  }
 }
 
 /** The signals that stop training with a checkpoint, and the exit status each gives. */

@@ -1,9 +1,9 @@
-import { fit, FileWriteError, NonFiniteLossError, NonFiniteWeightsError, type FitResult, type Model } from '@twinprop/core';
+import { fit, NonFiniteLossError, NonFiniteWeightsError, type FitResult, type Model } from '@twinprop/core';
 import type { SplitData } from '../../data.js';
 import { stderrIsTty } from '../../io.js';
 import { createProgress, type ProgressMode } from '../../render/progress.js';
 import { historyEntry, type HistoryEntry, type RunConfig, type RunOutputs } from '../../run-file.js';
-import { describeStop, interruptOnSignals, saveRun, type RunRecord, type StopSignal } from './checkpoints.js';
+import { describeStop, interruptOnSignals, saveRun, saveRunOrRescue, type RunRecord, type StopSignal } from './checkpoints.js';
 
 /** The training run itself: core's fit, with progress on stderr, periodic checkpoints and Ctrl-C. */
 
@@ -70,16 +70,8 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
   progress.stop();
   const signal = interrupt.received();
   if (result.stopped && signal !== undefined) {
-    try {
-      await saveRun(session.checkpointPath, model, record, result.epochsCompleted, result.batchesCompleted);
-    } catch (error) {
-      if (!(error instanceof FileWriteError)) throw error;
-      throw new FileWriteError(
-        error.file,
-        `${error.message.slice(error.file.length + 2)}; the checkpoint at ${describeStop(result.epochsCompleted, result.batchesCompleted)} could not be saved (training since the last checkpoint is lost)`,
-        { ...(error.reason === undefined ? {} : { reason: error.reason }), cause: error },
-      );
-    }
+    const what = `the checkpoint at ${describeStop(result.epochsCompleted, result.batchesCompleted)}`;
+    await saveRunOrRescue(session.checkpointPath, model, record, result.epochsCompleted, result.batchesCompleted, what);
     return { kind: 'interrupted', signal, result, history };
   }
   return { kind: 'finished', result, history };

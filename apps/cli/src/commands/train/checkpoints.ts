@@ -46,7 +46,7 @@ export function stateAt(record: RunRecord, epochsCompleted: number, batchesCompl
 }
 
 /** Writes `model` and the run's progress to `path`. */
-export async function saveRun(path: string, model: Model, record: RunRecord, epochsCompleted: number, batchesCompleted = 0): Promise<void> {
+async function saveRun(path: string, model: Model, record: RunRecord, epochsCompleted: number, batchesCompleted = 0): Promise<void> {
   await writeModelFile(path, modelFileFor(model, stateAt(record, epochsCompleted, batchesCompleted)));
 }
 

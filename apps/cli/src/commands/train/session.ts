@@ -3,7 +3,7 @@ import type { SplitData } from '../../data.js';
 import { stderrIsTty } from '../../io.js';
 import { createProgress, type ProgressMode } from '../../render/progress.js';
 import { historyEntry, type HistoryEntry, type RunConfig, type RunOutputs } from '../../run-file.js';
-import { describeStop, interruptOnSignals, saveRun, saveRunOrRescue, type RunRecord, type StopSignal } from './checkpoints.js';
+import { describeStop, interruptOnSignals, saveRunOrRescue, type RunRecord, type StopSignal } from './checkpoints.js';
 
 /** The training run itself: core's fit, with progress on stderr, periodic checkpoints and Ctrl-C. */
 
@@ -57,7 +57,9 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
         history.push(historyEntry(log));
         progress.epoch(log);
         const every = session.checkpointEvery;
-        if (every !== undefined && log.epoch % every === 0 && log.epoch < run.epochs) await saveRun(session.checkpointPath, model, record, log.epoch);
+        if (every !== undefined && log.epoch % every === 0 && log.epoch < run.epochs) {
+          await saveRunOrRescue(session.checkpointPath, model, record, log.epoch, 0, `the checkpoint at the end of epoch ${log.epoch}`);
+        }
       },
     });
   } catch (error) {

@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Engine, EngineRegistry } from '@twinprop/core';
 import { EngineModuleError, engines as sharedEngines, loadEngineModule } from '@twinprop/toolkit';
-import { HarnessUsageError, runComparison } from './harness.js';
+import { HarnessUsageError } from './harness.js';
+import { runWithVariants, SEED_VARIANTS } from './headroom.js';
 import { runMutants } from './mutants.js';
 import { formatMarkdown } from './markdown.js';
 import { pairName, planComparison, type PlanOptions } from './plan.js';
@@ -43,6 +44,7 @@ interface Options {
   keras: boolean;
   list?: boolean;
   mutants?: boolean;
+  variants: number;
 }
 
 /** The command that reproduces a report, for its header. */
@@ -55,6 +57,7 @@ function commandLine(options: Options): string {
     ...(options.backend === undefined ? [] : ['--backend', options.backend.join(',')]),
     ...(options.filter === undefined ? [] : ['--filter', JSON.stringify(options.filter)]),
     ...(options.keras ? [] : ['--no-keras']),
+    ...(options.variants === 1 ? [] : ['--variants', String(options.variants)]),
     ...(options.markdown === undefined ? [] : ['--markdown', options.markdown]),
   ];
   return `pnpm compare ${args.join(' ')}`;
@@ -78,6 +81,15 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option('--markdown <file>', 'also write a markdown report to <file>')
     .option('--no-keras', 'skip the tfjs-layers (Keras-style) third opinion')
     .option('--list', 'list the comparisons the options select, without running them')
+    .addOption(
+      new Option('--variants <n>', `also run the comparisons with other weight seeds and batch orders (1 … ${SEED_VARIANTS.length} variants) and report each bound's headroom over all of them`)
+        .argParser((v) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > SEED_VARIANTS.length) throw new InvalidArgumentError(`1 … ${SEED_VARIANTS.length}`);
+          return n;
+        })
+        .default(1),
+    )
     .option('--mutants', 'run the mutation suite: plant each known bug in turn and check that the quick suite fails (exit 0 only when every one is caught); --filter selects mutants by id')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -125,7 +137,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       io.stderr(`${names.length} comparisons (before checking which engines load)\n`);
       return EXIT.ok;
     }
-    const report = await runComparison({ ...plan, registry, ...(io.createEngine === undefined ? {} : { createEngine: io.createEngine }) });
+    const report = await runWithVariants({ ...plan, registry, ...(io.createEngine === undefined ? {} : { createEngine: io.createEngine }) }, options.variants);
     if (options.markdown !== undefined) {
       const file = path.resolve(options.markdown);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -138,7 +150,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     } else {
       io.stdout(`${formatTerminal(report)}\n`);
     }
-    return report.failed === 0 && report.checksFailed === 0 ? EXIT.ok : EXIT.mismatch;
+    const variantsFailed = (report.headroom?.failedPerVariant ?? []).some((n) => n > 0);
+    return report.failed === 0 && report.checksFailed === 0 && !variantsFailed ? EXIT.ok : EXIT.mismatch;
   } catch (error) {
     if (error instanceof HarnessUsageError || error instanceof EngineModuleError) {
       io.stderr(`compare: ${error.message}\n`);

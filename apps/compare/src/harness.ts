@@ -5,6 +5,7 @@ import type { RunCheck } from './checks.js';
 import { sharedCodeChecks } from './oracles.js';
 import { crossRestoreProbes, engineProbes } from './probes.js';
 import { SHARED_CODE, type SharedCode } from './shared.js';
+import type { HeadroomReport } from './headroom.js';
 import { kerasSetup, type KerasSetup } from './keras.js';
 import { comparePair, type ComparisonRow, type PrecisionBaseline } from './pair.js';
 import { planComparison, TFJS_ENGINE, type EngineAvailability, type EnginePair, type PlannedScenario, type PlanOptions } from './plan.js';
@@ -38,6 +39,8 @@ export interface ComparisonReport {
    */
   readonly checks: readonly RunCheck[];
   readonly checksFailed: number;
+  /** With `compare --variants <n>`: the same comparisons under other seeds and batch orders, and the headroom of each bound over all of them. */
+  readonly headroom?: HeadroomReport;
   readonly seconds: number;
   /** CPU time of this process (user + system) — the wall time depends on what else the machine runs. */
   readonly cpuSeconds: number;

@@ -5,6 +5,8 @@ export * from './composed.js';
 export * from './faults.js';
 export * from './gradients.js';
 export * from './harness.js';
+export * from './headroom.js';
+export * from './kinks.js';
 export * from './keras.js';
 export * from './markdown.js';
 export * from './mutants.js';

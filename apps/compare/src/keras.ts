@@ -227,6 +227,7 @@ export async function traceKeras(setup: ScenarioSetup, backend: string): Promise
     const batchSize = Math.min(scenario.batchSize, rows);
     const losses: number[] = [];
     let weightsAfterK: Weights | undefined;
+    const stepWeights: Weights[] = [];
     let steps = 0;
     for (let epoch = 1; epoch <= scenario.epochs; epoch++) {
       const order = setup.shared.epochOrder(rows, scenario.orderSeed ?? scenario.seed, epoch);
@@ -239,7 +240,10 @@ export async function traceKeras(setup: ScenarioSetup, backend: string): Promise
         const loss = await keras.model.trainOnBatch(bx, by);
         for (const t of [indices, bx, by]) t.dispose();
         steps++;
-        if (steps <= scenario.trajectorySteps) losses.push(typeof loss === 'number' ? loss : (loss[0] ?? Number.NaN));
+        if (steps <= scenario.trajectorySteps) {
+          losses.push(typeof loss === 'number' ? loss : (loss[0] ?? Number.NaN));
+          stepWeights.push(getKerasWeights(keras.dense));
+        }
         if (steps === scenario.trajectorySteps) weightsAfterK = getKerasWeights(keras.dense);
       }
     }
@@ -251,6 +255,7 @@ export async function traceKeras(setup: ScenarioSetup, backend: string): Promise
     return {
       losses,
       weightsAfterK: weightsAfterK ?? getKerasWeights(keras.dense),
+      stepWeights,
       steps,
       testOutputs,
       seconds: (performance.now() - started) / 1000,

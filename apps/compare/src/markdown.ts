@@ -12,6 +12,10 @@ import {
   CHECK_HEADER,
   checkGroupRows,
   checkFailureLines,
+  crossingNotes,
+  HEADROOM_HEADER,
+  headroomRows,
+  headroomSummary,
   toleranceRows,
   worstRows,
 } from './report.js';
@@ -114,6 +118,15 @@ export function formatMarkdown(report: ComparisonReport, command?: string): stri
   out.push('## Worst measured values', '');
   out.push('The largest error (lowest agreement) over all comparisons of each pair of precisions, with the bound it was held to and where it occurred.', '');
   out.push(table(['check', ...precisions], worstRows(report, precisions, true)), '');
+  out.push('## Headroom per bound, over seeds and batch orders', '');
+  out.push(
+    `Each bound against the worst value measured over ${headroomSummary(report)}. A variant adds w to every scenario's weight seed and seeds the batch order with the scenario's seed + o. ` +
+      'Headroom = bound / worst; the goal is ≥ 5× (tolerances.ts says where a bound cannot have it). The last row is the fraction of test points classified differently, against 1 − the agreement bound.',
+    '',
+  );
+  out.push(table(HEADROOM_HEADER, headroomRows(report)), '');
+  const crossings = report.scenarios.flatMap((row) => crossingNotes(row).map((n) => `- ${escape(row.name)}: ${escape(n)}`));
+  if (crossings.length > 0) out.push('Trajectories cut short by a kink crossing (kinks.ts), in this variant:', '', ...crossings, '');
   if (report.checks.length > 0) {
     out.push('## Checks of the run', '');
     out.push(

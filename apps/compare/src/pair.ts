@@ -1,10 +1,11 @@
-import { describeSpec } from '@twinprop/core';
+import { describeSpec, type DType } from '@twinprop/core';
 import { formatBound, formatError, formatPercent } from '@twinprop/toolkit';
 import { compareAccuracy, type AccuracyComparison } from './accuracy.js';
 import { compareForward, compareGradients, type FiniteDifferenceCheck, type ForwardComparison, type GradientComparison } from './gradients.js';
+import { firstKinkCrossing, type KinkCrossing } from './kinks.js';
 import { pairName, type EnginePair, type EngineRef } from './plan.js';
 import { runSeconds, type EngineRun, type Outcome } from './run.js';
-import type { ScenarioSetup } from './setup.js';
+import { trajectoryBatches, type ScenarioSetup } from './setup.js';
 import { KERAS_TOLERANCE, TOLERANCES, weightTolerance, type ComparisonTolerances, type Precision } from './tolerances.js';
 import { compareTrajectories, type TrainingTrace, type TrajectoryComparison } from './trajectory.js';
 
@@ -138,10 +139,30 @@ function failuresOf(row: Omit<ComparisonRow, 'failures' | 'passed'>): string[] {
   return failures;
 }
 
-function kerasComparison(baseline: TrainingTrace, backend: string, against: string, run: TrainingTrace, seconds: number, setup: ScenarioSetup): KerasComparison {
+/** Where two runs' pre-activations first lie on different sides of a kink within the K steps (kinks.ts). */
+function crossingOf(setup: ScenarioSetup, a: { dtype: DType; trace: TrainingTrace }, b: { dtype: DType; trace: TrainingTrace }): KinkCrossing | undefined {
+  return firstKinkCrossing({
+    spec: setup.scenario.spec,
+    x: setup.data.train.x,
+    batches: trajectoryBatches(setup, Math.min(a.trace.stepWeights.length, b.trace.stepWeights.length)),
+    initial: setup.initialWeights,
+    a: { dtype: a.dtype, stepWeights: a.trace.stepWeights },
+    b: { dtype: b.dtype, stepWeights: b.trace.stepWeights },
+  });
+}
+
+function kerasComparison(
+  baseline: { dtype: DType; trace: TrainingTrace },
+  backend: string,
+  against: string,
+  run: TrainingTrace,
+  seconds: number,
+  setup: ScenarioSetup,
+): KerasComparison {
   const weights = weightTolerance(KERAS_TOLERANCE.trajectoryWeights, setup.scenario.training.optimizer, setup.scenario.trajectorySteps);
-  const trajectory = compareTrajectories(baseline, run, { loss: KERAS_TOLERANCE.trajectoryLoss, weights });
-  const accuracy = compareAccuracy(baseline.testOutputs, run.testOutputs, setup.data.test.y, KERAS_TOLERANCE);
+  const crossing = crossingOf(setup, baseline, { dtype: 'float32', trace: run });
+  const trajectory = compareTrajectories(baseline.trace, run, { loss: KERAS_TOLERANCE.trajectoryLoss, weights }, crossing);
+  const accuracy = compareAccuracy(baseline.trace.testOutputs, run.testOutputs, setup.data.test.y, KERAS_TOLERANCE);
   return { backend, against, trajectory, accuracy, passed: trajectory.passed && accuracy.passed, seconds };
 }
 
@@ -165,7 +186,8 @@ export function comparePair(input: PairInput): ComparisonRow {
   const forward = probes === undefined ? undefined : compareForward(probes.a, probes.b, tol.forward);
   const gradients = probes === undefined ? undefined : compareGradients(probes.a.gradients, probes.b.gradients, tol.gradient);
   const weights = weightTolerance(tol.trajectoryWeights, scenario.training.optimizer, scenario.trajectorySteps);
-  const trajectory = traces === undefined ? undefined : compareTrajectories(traces.a, traces.b, { loss: tol.trajectoryLoss, weights });
+  const crossing = traces === undefined ? undefined : crossingOf(setup, { dtype: pair.baseline.dtype, trace: traces.a }, { dtype: pair.engine.dtype, trace: traces.b });
+  const trajectory = traces === undefined ? undefined : compareTrajectories(traces.a, traces.b, { loss: tol.trajectoryLoss, weights }, crossing);
   const accuracy = traces === undefined ? undefined : compareAccuracy(traces.a.testOutputs, traces.b.testOutputs, setup.data.test.y, tol);
   const finiteDifferences = [a, b].flatMap((run): FiniteDifferenceResult[] =>
     run.finiteDifferences?.ok === true ? [{ engine: run.engine.id, ...run.finiteDifferences.value }] : [],
@@ -174,7 +196,7 @@ export function comparePair(input: PairInput): ComparisonRow {
   if (input.keras !== undefined) {
     const { backend, run } = input.keras;
     note(run);
-    if (run.ok && a.trace.ok) keras = kerasComparison(a.trace.value, backend, pair.baseline.id, run.value, run.seconds, setup);
+    if (run.ok && a.trace.ok) keras = kerasComparison({ dtype: pair.baseline.dtype, trace: a.trace.value }, backend, pair.baseline.id, run.value, run.seconds, setup);
   }
   const partial = {
     name: pairName(scenario, pair),

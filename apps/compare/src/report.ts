@@ -2,8 +2,10 @@ import type { RelTolerance } from '@twinprop/core';
 import { formatBound, formatPercent, formatScientific, formatSeconds, renderTable, type Align } from '@twinprop/toolkit';
 import type { RunCheck } from './checks.js';
 import type { ComparisonReport } from './harness.js';
+import { headroomOf, SEED_VARIANTS, variantName } from './headroom.js';
 import type { ComparisonRow } from './pair.js';
 import type { EnginePair } from './plan.js';
+import type { TrajectoryComparison } from './trajectory.js';
 import { hasFloat64, PRECISIONS, type Precision } from './tolerances.js';
 
 /** What every report format shows: tolerances, worst values, per-row cells; and the terminal and JSON formats. */
@@ -113,6 +115,28 @@ export function worstRows(report: ComparisonReport, precisions: readonly Precisi
   ];
 }
 
+/** The headroom table: one row per bound and precision, worst over every variant the run had. */
+export function headroomRows(report: ComparisonReport): string[][] {
+  const h = report.headroom ?? headroomOf([{ variant: SEED_VARIANTS[0] ?? { weights: 0, order: 0 }, report }]);
+  return h.rows.map((r) => [
+    r.check,
+    r.precision,
+    r.worst === undefined ? '—' : sci(r.worst),
+    formatBound(r.bound),
+    r.worst === undefined ? '—' : `${headroom(r.bound, r.worst)}${r.headroom !== undefined && r.headroom < 5 ? ' (< 5×)' : ''}`,
+    r.where,
+  ]);
+}
+
+export const HEADROOM_HEADER = ['check', 'precision', 'worst', 'bound', 'headroom', 'where (variant: weight seed +w, batch order +o)'];
+
+/** Which variants ran, how many comparisons failed in each, and how many trajectories a kink crossing shortened. */
+export function headroomSummary(report: ComparisonReport): string {
+  const h = report.headroom ?? headroomOf([{ variant: SEED_VARIANTS[0] ?? { weights: 0, order: 0 }, report }]);
+  const failed = h.variants.map((v, i) => `${variantName(v)}: ${h.failedPerVariant[i] ?? 0} failed`).join(', ');
+  return `${h.variants.length} variant${h.variants.length === 1 ? '' : 's'} (${failed}); ${h.crossings.shortened} of ${h.crossings.trajectories} trajectories cut short by a kink crossing`;
+}
+
 /** bound / worst, as `12×` (`∞` when nothing was measured above 0). */
 export function headroom(bound: number, worstValue: number): string {
   if (!(worstValue > 0)) return worstValue === 0 ? '∞' : '—';
@@ -182,6 +206,22 @@ export function metricCells(row: ComparisonRow): string[] {
 /** A = the row's baseline, B = the engine compared with it. */
 export const METRIC_HEADER = ['forward', 'gradient', 'FD', 'loss drift', 'w drift', 'acc A', 'acc B', 'acc keras', 'agree', 'verdict'];
 
+/** One line per trajectory (the row's, Keras's) that a kink crossing cut short (kinks.ts). */
+export function crossingNotes(row: ComparisonRow): string[] {
+  const notes: string[] = [];
+  const describe = (who: string, t: TrajectoryComparison | undefined): void => {
+    const c = t?.crossing;
+    if (t === undefined || c === undefined) return;
+    notes.push(
+      `${who}trajectory compared over ${t.steps} of ${t.plannedSteps} steps (weights after step ${t.steps - 1}): at step ${c.step} a pre-activation of layer ${c.layer}, unit ${c.unit}, ` +
+        `row ${c.row} is ${c.zA.toExponential(2)} in one run and ${c.zB.toExponential(2)} in the other, on different sides of the kink at ${c.kink} (or within rounding of it)`,
+    );
+  };
+  describe('', row.trajectory);
+  describe('keras: ', row.keras?.trajectory);
+  return notes;
+}
+
 /** The first sentence of a long explanation (load failures carry install help after it). */
 export function firstSentence(text: string): string {
   const end = text.indexOf('. ');
@@ -240,9 +280,15 @@ export function formatTerminal(report: ComparisonReport): string {
     out.push(...indented(renderTable(['A', 'B', ...METRIC_HEADER], body, { align })));
     for (const row of group.rows) {
       for (const failure of row.failures) out.push(`    ✗ ${row.baseline.id} vs ${row.engine.id}: ${failure}`);
+      for (const note of crossingNotes(row)) out.push(`    · ${row.baseline.id} vs ${row.engine.id}: ${note}`);
     }
     const skipped = group.rows.find((r) => r.kerasSkipped !== undefined)?.kerasSkipped;
     if (skipped !== undefined) out.push(`  keras: not run — ${skipped}`);
+    out.push('');
+  }
+  if (report.headroom !== undefined) {
+    out.push(`headroom over seeds and batch orders — ${headroomSummary(report)}:`);
+    out.push(...indented(renderTable(HEADROOM_HEADER, headroomRows(report), { align: HEADROOM_HEADER.map(() => LEFT) })));
     out.push('');
   }
   out.push('worst measured values (each bound beside it):');

@@ -97,3 +97,15 @@ export function stepsPerEpoch(setup: ScenarioSetup): number {
   const rows = setup.data.train.x.rows;
   return Math.ceil(rows / Math.min(setup.scenario.batchSize, rows));
 }
+
+/** The training-set rows of each of the first `steps` optimizer steps, as core's `fit` slices each epoch's order. */
+export function trajectoryBatches(setup: ScenarioSetup, steps = setup.scenario.trajectorySteps): Int32Array[] {
+  const rows = setup.data.train.x.rows;
+  const batchSize = Math.min(setup.scenario.batchSize, rows);
+  const batches: Int32Array[] = [];
+  for (let epoch = 1; epoch <= setup.scenario.epochs && batches.length < steps; epoch++) {
+    const order = setup.shared.epochOrder(rows, setup.scenario.orderSeed ?? setup.scenario.seed, epoch);
+    for (let start = 0; start < rows && batches.length < steps; start += batchSize) batches.push(order.subarray(start, Math.min(rows, start + batchSize)));
+  }
+  return batches;
+}

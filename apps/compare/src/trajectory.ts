@@ -1,5 +1,6 @@
 import { cloneWeights, type Engine, type Matrix, type Weights } from '@twinprop/core';
 import { compareWeights, relativeError, worstRel, type TensorDiff } from '@twinprop/core';
+import type { KinkCrossing } from './kinks.js';
 import type { ScenarioSetup } from './setup.js';
 import type { RelTolerance } from './tolerances.js';
 
@@ -12,6 +13,8 @@ export interface TrainingTrace {
   readonly losses: readonly number[];
   /** Weights right after step K (or after the last step, if training has fewer than K). */
   readonly weightsAfterK: Weights;
+  /** `stepWeights[k − 1]`: the weights right after step k, for k = 1 … K (kinks.ts needs them). */
+  readonly stepWeights: readonly Weights[];
   /** Optimizer steps taken in all. */
   readonly steps: number;
   /** Output activations on the test set after training. */
@@ -32,6 +35,7 @@ export async function traceTraining(engine: Engine, setup: ScenarioSetup): Promi
     const losses: number[] = [];
     let steps = 0;
     let weightsAfterK: Weights | undefined;
+    const stepWeights: Weights[] = [];
     const { fit, epochOrder } = setup.shared;
     await fit(model, data.train, {
       epochs: scenario.epochs,
@@ -41,13 +45,17 @@ export async function traceTraining(engine: Engine, setup: ScenarioSetup): Promi
       task: data.train.task,
       onBatchEnd: ({ loss }) => {
         steps++;
-        if (steps <= scenario.trajectorySteps) losses.push(loss);
+        if (steps <= scenario.trajectorySteps) {
+          losses.push(loss);
+          stepWeights.push(model.getWeights());
+        }
         if (steps === scenario.trajectorySteps) weightsAfterK = model.getWeights();
       },
     });
     return {
       losses,
       weightsAfterK: weightsAfterK ?? model.getWeights(),
+      stepWeights,
       steps,
       testOutputs: model.predict(data.test.x),
       seconds: (performance.now() - started) / 1000,
@@ -58,30 +66,48 @@ export async function traceTraining(engine: Engine, setup: ScenarioSetup): Promi
 }
 
 export interface TrajectoryComparison {
-  /** K: steps compared. */
+  /** K: steps compared (fewer than the scenario's K when a kink crossing ends the comparison). */
   readonly steps: number;
+  /** The scenario's K. */
+  readonly plannedSteps: number;
+  /** Set when the two runs' pre-activations crossed a kink (kinks.ts): losses are compared up to that step, weights up to the step before. */
+  readonly crossing?: KinkCrossing;
   /** relativeError of the losses, step by step. */
   readonly lossDrift: readonly number[];
   readonly maxLossDrift: number;
-  /** Weights after K steps, per parameter tensor. */
+  /** Weights after the last compared step, per parameter tensor (empty when that is step 0: both start alike). */
   readonly weights: readonly TensorDiff[];
   readonly maxWeightDrift: number;
   readonly tolerance: { readonly loss: RelTolerance; readonly weights: RelTolerance };
   readonly passed: boolean;
 }
 
-export function compareTrajectories(
-  a: { losses: readonly number[]; weightsAfterK: Weights },
-  b: { losses: readonly number[]; weightsAfterK: Weights },
-  tolerance: { loss: RelTolerance; weights: RelTolerance },
-): TrajectoryComparison {
-  const steps = Math.max(a.losses.length, b.losses.length);
+interface TraceSteps {
+  readonly losses: readonly number[];
+  readonly weightsAfterK: Weights;
+  readonly stepWeights?: readonly Weights[];
+}
+
+/**
+ * The losses of the first K steps and the weights after step K — or, when `crossing` says that the
+ * runs' pre-activations lay on different sides of a kink at step s, the losses of steps 1 … s
+ * (the loss is continuous at a kink) and the weights after step s − 1 (the last update both took
+ * from the same branch).
+ */
+export function compareTrajectories(a: TraceSteps, b: TraceSteps, tolerance: { loss: RelTolerance; weights: RelTolerance }, crossing?: KinkCrossing): TrajectoryComparison {
+  const plannedSteps = Math.max(a.losses.length, b.losses.length);
+  const steps = crossing === undefined ? plannedSteps : Math.min(plannedSteps, crossing.step);
   const lossDrift = Array.from({ length: steps }, (_, k) => relativeError(a.losses[k] ?? Number.NaN, b.losses[k] ?? Number.NaN, tolerance.loss.floor));
   const maxLossDrift = lossDrift.reduce((m, d) => (d > m || Number.isNaN(d) ? d : m), 0);
-  const weights = compareWeights(a.weightsAfterK, b.weightsAfterK, tolerance.weights.floor);
+  const weightsOf = (t: TraceSteps): Weights | undefined => (crossing === undefined ? t.weightsAfterK : t.stepWeights?.[crossing.step - 2]);
+  const wa = weightsOf(a);
+  const wb = weightsOf(b);
+  const weights = wa === undefined || wb === undefined ? [] : compareWeights(wa, wb, tolerance.weights.floor);
   const maxWeightDrift = worstRel(weights);
   return {
     steps,
+    plannedSteps,
+    ...(crossing === undefined ? {} : { crossing }),
     lossDrift,
     maxLossDrift,
     weights,

@@ -1,0 +1,154 @@
+/**
+ * A model file's text to a validated {@link ModelFile}: the JSON shape first, then the spec, the
+ * training configuration, the weights and optimizer slots against the spec, and the metadata.
+ */
+import type { z } from 'zod';
+import { validateTrainingConfig, type TrainingConfig } from '../engine.js';
+import { ModelFileError, TwinpropError } from '../errors.js';
+import { OPTIMIZER_SLOTS, validateOptimizer, type OptimizerState } from '../optimizer.js';
+import { layerShapes, validateSpec, type ModelSpec } from '../spec.js';
+import type { DType, Weights } from '../weights.js';
+import { parseJson, rejectForbiddenKeys } from './json.js';
+import { MAX_MODEL_FILE_BYTES } from './limits.js';
+import { fileJson, MODEL_FILE_FORMAT, MODEL_FILE_VERSION, type ModelFile, type ModelMetadata, type weightsJson } from './schema.js';
+
+function pathToString(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((s, key) => (typeof key === 'number' ? `${s}[${key}]` : s === '' ? String(key) : `${s}.${String(key)}`), '');
+}
+
+function readTensor(
+  json: { shape: number[]; data: unknown[] },
+  expected: number[],
+  dtype: DType,
+  field: string,
+  file: string | undefined,
+): { shape: number[]; data: Float32Array | Float64Array } {
+  const sameShape = json.shape.length === expected.length && json.shape.every((d, i) => d === expected[i]);
+  if (!sameShape) {
+    throw new ModelFileError(`shape [${json.shape.join(', ')}] does not match the spec, which needs [${expected.join(', ')}]`, {
+      field: `${field}.shape`,
+      file,
+    });
+  }
+  const size = expected.reduce((a, b) => a * b, 1);
+  if (json.data.length !== size) {
+    throw new ModelFileError(`has ${json.data.length} values, shape [${expected.join(', ')}] needs ${size}`, { field: `${field}.data`, file });
+  }
+  const data = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const v = json.data[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ModelFileError(`must be a finite number (got ${JSON.stringify(v) ?? String(v)})`, { field: `${field}.data[${i}]`, file });
+    }
+    data[i] = v;
+  }
+  return { shape: expected, data };
+}
+
+function readWeights(json: z.infer<typeof weightsJson>, spec: ModelSpec, field: string, file: string | undefined): Weights {
+  const shapes = layerShapes(spec);
+  if (json.layers.length !== shapes.length) {
+    throw new ModelFileError(`has ${json.layers.length} layers, the spec has ${shapes.length}`, { field: `${field}.layers`, file });
+  }
+  return {
+    dtype: json.dtype,
+    layers: json.layers.map((layer, i) => {
+      const shape = shapes[i] ?? { inputs: 0, outputs: 0 };
+      return {
+        kernel: readTensor(layer.kernel, [shape.inputs, shape.outputs], json.dtype, `${field}.layers[${i}].kernel`, file),
+        bias: readTensor(layer.bias, [shape.outputs], json.dtype, `${field}.layers[${i}].bias`, file),
+      };
+    }),
+  };
+}
+
+function rewrap(error: unknown, prefix: string, file: string | undefined): never {
+  if (error instanceof ModelFileError) throw error;
+  if (error instanceof TwinpropError) {
+    const field = 'field' in error && typeof error.field === 'string' ? error.field : prefix;
+    throw new ModelFileError(error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message, {
+      field,
+      file,
+      cause: error,
+    });
+  }
+  throw error;
+}
+
+/**
+ * Parses and validates a model file. Every malformation — truncation, wrong format or version,
+ * unknown activation, shape or length mismatch, non-finite numbers, `__proto__` keys, absurd sizes —
+ * raises {@link ModelFileError} naming the file and the field.
+ */
+export function parseModelFile(text: string, file?: string): ModelFile {
+  if (text.length > MAX_MODEL_FILE_BYTES) {
+    throw new ModelFileError(`the file is ${text.length} bytes, more than the ${MAX_MODEL_FILE_BYTES}-byte limit`, { file });
+  }
+  const raw = parseJson(text, file);
+  rejectForbiddenKeys(raw, file);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ModelFileError('a model file must be a JSON object', { file });
+  }
+  const header = raw as Record<string, unknown>;
+  if (header.format !== MODEL_FILE_FORMAT) {
+    throw new ModelFileError(`not a twinprop model file (format is ${JSON.stringify(header.format) ?? 'missing'}, expected "${MODEL_FILE_FORMAT}")`, {
+      field: 'format',
+      file,
+    });
+  }
+  if (header.version !== MODEL_FILE_VERSION) {
+    throw new ModelFileError(`version ${JSON.stringify(header.version) ?? 'missing'} is not supported; this build reads version ${MODEL_FILE_VERSION}`, {
+      field: 'version',
+      file,
+    });
+  }
+  const parsed = fileJson.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelFileError(issue?.message ?? 'invalid', { field: pathToString(issue?.path ?? []), file });
+  }
+  const json = parsed.data;
+  let spec: ModelSpec;
+  let training: TrainingConfig;
+  try {
+    spec = validateSpec(json.spec, 'spec');
+  } catch (error) {
+    rewrap(error, 'spec', file);
+  }
+  try {
+    const optimizer = validateOptimizer(json.training.optimizer, 'training.optimizer');
+    training = validateTrainingConfig(spec, {
+      loss: json.training.loss,
+      optimizer,
+      ...(json.training.regularization === undefined ? {} : { regularization: json.training.regularization }),
+    });
+  } catch (error) {
+    rewrap(error, 'training', file);
+  }
+  const weights = readWeights(json.weights, spec, 'weights', file);
+  let optimizerState: OptimizerState | undefined;
+  if (json.optimizerState !== undefined) {
+    const state = json.optimizerState;
+    if (state.kind !== training.optimizer.kind) {
+      throw new ModelFileError(`is for ${state.kind}, but training uses ${training.optimizer.kind}`, { field: 'optimizerState.kind', file });
+    }
+    const slots: Record<string, Weights> = {};
+    for (const name of OPTIMIZER_SLOTS[state.kind]) {
+      const slot = state.slots[name];
+      if (slot === undefined) throw new ModelFileError(`missing slot "${name}"`, { field: 'optimizerState.slots', file });
+      slots[name] = readWeights(slot, spec, `optimizerState.slots.${name}`, file);
+    }
+    for (const name of Object.keys(state.slots)) {
+      if (!OPTIMIZER_SLOTS[state.kind].includes(name)) {
+        throw new ModelFileError(`unknown slot for ${state.kind}`, { field: `optimizerState.slots.${name}`, file });
+      }
+    }
+    optimizerState = { kind: state.kind, step: state.step, slots };
+  }
+  const metadata = json.metadata as ModelMetadata;
+  const std = metadata.standardization;
+  if (std !== undefined && (std.mean.length !== spec.inputSize || std.std.length !== spec.inputSize)) {
+    throw new ModelFileError(`mean and std need ${spec.inputSize} values each (one per input)`, { field: 'metadata.standardization', file });
+  }
+  return { spec, training, weights, ...(optimizerState === undefined ? {} : { optimizerState }), metadata };
+}

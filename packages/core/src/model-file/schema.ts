@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { TrainingConfig } from '../engine.js';
+import { LOSSES } from '../loss.js';
+import { OPTIMIZERS, type OptimizerState } from '../optimizer.js';
+import type { ModelSpec } from '../spec.js';
+import { DTYPES, type Weights } from '../weights.js';
+
+/**
+ * The model file: versioned JSON holding the spec, the weights and what training left behind. The
+ * same file loads into either engine.
+ *
+ * ```json
+ * { "format": "twinprop-model", "version": 1,
+ *   "spec": { "inputSize": 2, "hidden": [{ "units": 4, "activation": "tanh" }], "output": { "units": 1, "activation": "sigmoid" } },
+ *   "training": { "loss": "binaryCrossEntropy", "optimizer": { "kind": "sgd", "learningRate": 0.1 } },
+ *   "weights": { "dtype": "float64", "layers": [{ "kernel": { "shape": [2, 4], "data": [ … ] }, "bias": { "shape": [4], "data": [ … ] } }, … ] },
+ *   "optimizerState": { "kind": "sgd", "step": 400, "slots": {} },
+ *   "metadata": { "engine": "reference", "backend": "js", "dataset": "xor", "seed": 1, "epochsCompleted": 100, … } }
+ * ```
+ *
+ * Kernels are row-major `[inputs, outputs]`. Numbers are written with JavaScript's shortest
+ * round-trip formatting, so float64 and float32 weights survive a save/load bit for bit.
+ */
+export const MODEL_FILE_FORMAT = 'twinprop-model';
+export const MODEL_FILE_VERSION = 1;
+
+/** Feature standardization fitted on the training part: `x' = (x − mean) / std`. */
+export interface Standardization {
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+}
+
+export interface ModelMetadata {
+  readonly engine?: string;
+  readonly backend?: string;
+  readonly dataset?: string;
+  readonly task?: 'binary' | 'multiclass' | 'regression';
+  readonly seed?: number;
+  readonly batchSize?: number;
+  readonly epochs?: number;
+  /** Whole epochs completed when the file was written (checkpoints). */
+  readonly epochsCompleted?: number;
+  /** Batches completed in the next epoch when the file was written mid-epoch (checkpoints). */
+  readonly batchesCompleted?: number;
+  readonly classNames?: readonly string[];
+  readonly featureNames?: readonly string[];
+  readonly standardization?: Standardization;
+  readonly createdAt?: string;
+  /** Anything else an app wants to keep (JSON values). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export interface ModelFile {
+  readonly spec: ModelSpec;
+  readonly training: TrainingConfig;
+  readonly weights: Weights;
+  readonly optimizerState?: OptimizerState;
+  readonly metadata: ModelMetadata;
+}
+
+// The file's JSON shape, checked before the spec, training and weights are validated against each other.
+const tensorJson = z.object({ shape: z.array(z.number().int().nonnegative()), data: z.array(z.unknown()) }).strict();
+export const weightsJson = z.object({ dtype: z.enum(DTYPES), layers: z.array(z.object({ kernel: tensorJson, bias: tensorJson }).strict()) }).strict();
+const metadataJson = z
+  .object({
+    engine: z.string().max(100),
+    backend: z.string().max(100),
+    dataset: z.string().max(1000),
+    task: z.enum(['binary', 'multiclass', 'regression']),
+    seed: z.number().int(),
+    batchSize: z.number().int().positive(),
+    epochs: z.number().int().nonnegative(),
+    epochsCompleted: z.number().int().nonnegative(),
+    batchesCompleted: z.number().int().nonnegative(),
+    classNames: z.array(z.string()),
+    featureNames: z.array(z.string()),
+    standardization: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()) }).strict(),
+    createdAt: z.string(),
+    extra: z.record(z.string(), z.unknown()),
+  })
+  .partial()
+  .strict();
+export const fileJson = z
+  .object({
+    format: z.literal(MODEL_FILE_FORMAT),
+    version: z.number(),
+    spec: z.unknown(),
+    training: z
+      .object({
+        loss: z.enum(LOSSES),
+        optimizer: z.unknown(),
+        regularization: z.object({ l1: z.number().nonnegative(), l2: z.number().nonnegative() }).partial().strict().optional(),
+      })
+      .strict(),
+    weights: weightsJson,
+    optimizerState: z
+      .object({ kind: z.enum(OPTIMIZERS), step: z.number().int().nonnegative(), slots: z.record(z.string(), weightsJson) })
+      .strict()
+      .optional(),
+    metadata: metadataJson.default({}),
+  })
+  .strict();

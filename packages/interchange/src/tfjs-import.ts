@@ -1,14 +1,9 @@
 import {
   ACTIVATION_DEFINITIONS,
-  LEAKY_RELU_ALPHA,
-  MAX_PARAMETERS,
   ModelFileError,
   optimizer as makeOptimizer,
-  SpecError,
   TwinpropError,
-  validateSpec,
   validateTrainingConfig,
-  type Activation,
   type LossName,
   type ModelFile,
   type ModelMetadata,
@@ -16,6 +11,11 @@ import {
   type OptimizerConfig,
   type Weights,
 } from '@twinprop/core';
+import { isRecord, show } from './tfjs-import/json.js';
+import { checkWeightsMatchTopology, readManifest, type ManifestWeight } from './tfjs-import/manifest.js';
+import { specFromLayers, SUPPORTED } from './tfjs-import/topology.js';
+
+export type { ManifestWeight } from './tfjs-import/manifest.js';
 
 /**
  * Reading a TensorFlow.js LayersModel (`model.json` + weight files) — what `model.save()` in tfjs
@@ -23,16 +23,11 @@ import {
  * model — into a twinprop model file. Accepted: a Sequential whose layers are Dense, each optionally
  * followed by one Activation, LeakyReLU (α = 0.01), ReLU or Softmax layer, with an optional InputLayer
  * first. Everything else is refused with {@link ModelFileError} naming the file and the layer.
+ *
+ * The parts, in `tfjs-import/`: `topology.ts` (the layers to a spec), `manifest.ts` (the weight
+ * files and the weights they hold, against the topology), `json.ts` (looking into untyped values).
+ * Reading the files from disk is Node's, in `node.ts`.
  */
-
-/** Activation strings of a Dense (or Activation) layer, in tfjs's and Keras's spellings. */
-const DENSE_ACTIVATIONS: Readonly<Record<string, Activation>> = {
-  linear: 'linear',
-  sigmoid: 'sigmoid',
-  tanh: 'tanh',
-  relu: 'relu',
-  softmax: 'softmax',
-};
 
 /** Keras/tfjs loss names (training_config.loss) and twinprop's. */
 const LOSS_NAMES: Readonly<Record<string, LossName>> = {
@@ -44,17 +39,6 @@ const LOSS_NAMES: Readonly<Record<string, LossName>> = {
   categoricalCrossentropy: 'softmaxCrossEntropy',
   categorical_crossentropy: 'softmaxCrossEntropy',
 };
-
-const SUPPORTED = 'twinprop imports Sequential models of Dense layers, each optionally followed by an Activation, LeakyReLU (alpha 0.01), ReLU or Softmax layer';
-
-/** One weight as the manifest describes it, with its place in the concatenated weight data. */
-export interface ManifestWeight {
-  readonly name: string;
-  readonly shape: readonly number[];
-  /** Byte offset in the concatenation of all weight files in manifest order. */
-  readonly offset: number;
-  readonly bytes: number;
-}
 
 /** A parsed `model.json`, before the weight files are read. */
 export interface TfjsModelPlan {
@@ -69,33 +53,6 @@ export interface TfjsModelPlan {
   readonly loss: LossName | undefined;
   readonly metadata: ModelMetadata;
   readonly notes: readonly string[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
-/** A 2-D input shape `[null, n]` → n. */
-function inputWidth(shape: unknown, where: string, fail: (message: string) => never): number {
-  if (!Array.isArray(shape) || shape.length !== 2 || (shape[0] !== null && typeof shape[0] !== 'number')) {
-    fail(`${where}: input shape ${show(shape)} is not [batch, features] — twinprop takes one flat vector per example`);
-  }
-  const n: unknown = shape[1];
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail(`${where}: input shape ${show(shape)} needs a positive feature count`);
-  return n;
-}
-
-interface DenseDraft {
-  name: string;
-  units: number;
-  activation: Activation;
-  /** Set once an activation (its own or a following layer's) has been applied. */
-  activated: boolean;
-  useBias: boolean;
 }
 
 /**
@@ -129,164 +86,14 @@ export function planTfjsImport(modelJson: unknown, file: string): TfjsModelPlan 
   const layers: unknown = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
   if (!Array.isArray(layers) || layers.length === 0) return fail('modelTopology.config.layers must be a non-empty array');
 
-  let inputSize: number | undefined;
-  const dense: DenseDraft[] = [];
-  const notes: string[] = [];
-  layers.forEach((layer: unknown, i) => {
-    if (!isRecord(layer) || typeof layer.class_name !== 'string' || !isRecord(layer.config)) {
-      fail(`layer ${i} must be an object {class_name, config}`);
-      return;
-    }
-    const c = layer.config;
-    const name = typeof c.name === 'string' ? c.name : `#${i}`;
-    const where = `layer ${i} "${name}" (${layer.class_name})`;
-    const shape = c.batch_input_shape ?? c.batch_shape;
-    if (shape !== undefined && inputSize === undefined) inputSize = inputWidth(shape, where, fail);
-    else if (typeof c.input_dim === 'number' && inputSize === undefined) inputSize = inputWidth([null, c.input_dim], where, fail);
-    const previous = dense.at(-1);
-    const activate = (activation: Activation): void => {
-      if (previous === undefined) return fail(`${where}: an activation layer must follow a Dense layer`);
-      if (previous.activated && previous.activation !== 'linear') {
-        return fail(`${where}: applies ${activation} after "${previous.name}" already applied ${previous.activation}; twinprop layers have one activation each`);
-      }
-      previous.activation = activation;
-      previous.activated = true;
-    };
-    switch (layer.class_name) {
-      case 'InputLayer':
-        if (i !== 0) fail(`${where}: an InputLayer must come first`);
-        if (inputSize === undefined) fail(`${where}: has no batch_input_shape`);
-        return;
-      case 'Dense': {
-        const units = c.units;
-        if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) return fail(`${where}: units must be a positive integer (got ${show(units)})`);
-        const activationName = c.activation ?? 'linear';
-        const activation = typeof activationName === 'string' ? DENSE_ACTIVATIONS[activationName] : undefined;
-        if (activation === undefined) {
-          return fail(`${where}: activation ${show(activationName)} is not supported (twinprop has ${Object.keys(DENSE_ACTIVATIONS).join(', ')}, and leakyRelu as a LeakyReLU layer)`);
-        }
-        if (c.use_bias === false) notes.push(`"${name}" has no bias; it is imported with a zero bias (which twinprop would train)`);
-        dense.push({ name, units, activation, activated: activation !== 'linear', useBias: c.use_bias !== false });
-        return;
-      }
-      case 'Activation': {
-        const a = c.activation;
-        const activation = typeof a === 'string' ? DENSE_ACTIVATIONS[a] : undefined;
-        if (activation === undefined) return fail(`${where}: activation ${show(a)} is not supported (twinprop has ${Object.keys(DENSE_ACTIVATIONS).join(', ')})`);
-        activate(activation);
-        return;
-      }
-      case 'LeakyReLU': {
-        // tfjs and Keras 2 call the slope alpha (default 0.3); Keras 3 calls it negative_slope.
-        const alpha = c.alpha ?? c.negative_slope ?? 0.3;
-        if (typeof alpha !== 'number' || Math.abs(alpha - LEAKY_RELU_ALPHA) > 1e-7) {
-          return fail(`${where}: alpha ${show(alpha)} is not twinprop's leakyRelu slope ${LEAKY_RELU_ALPHA}`);
-        }
-        activate('leakyRelu');
-        return;
-      }
-      case 'ReLU': {
-        const maxValue = c.max_value ?? null;
-        const threshold = c.threshold ?? 0;
-        const slope = c.negative_slope ?? 0;
-        if (maxValue !== null || threshold !== 0 || (slope !== 0 && slope !== LEAKY_RELU_ALPHA)) {
-          return fail(`${where}: max_value ${show(maxValue)}, threshold ${show(threshold)}, negative_slope ${show(slope)} — only a plain ReLU (or negative_slope ${LEAKY_RELU_ALPHA}) is supported`);
-        }
-        activate(slope === 0 ? 'relu' : 'leakyRelu');
-        return;
-      }
-      case 'Softmax': {
-        // Every tensor here is [batch, units], so the last axis is -1 or 1 (tfjs writes 1).
-        const axis: unknown = c.axis ?? -1;
-        const single: unknown = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
-        if (single !== -1 && single !== 1) return fail(`${where}: axis ${show(axis)}; only the last axis (-1, or 1 for [batch, units]) is supported`);
-        activate('softmax');
-        return;
-      }
-      case 'Dropout':
-        return fail(
-          `${where}: is not supported — twinprop's engines train without dropout, so the imported model's gradients would not be its training gradients; ` +
-            'remove the layer (at inference it is the identity) and export again',
-        );
-      default:
-        return fail(`${where}: is not supported; ${SUPPORTED}`);
-    }
-  });
-  if (dense.length === 0) fail('has no Dense layer');
-  if (inputSize === undefined) fail(`the first layer has no batch_input_shape, so the number of inputs is unknown`);
-
-  let spec: ModelSpec;
-  const last = dense.at(-1);
-  try {
-    spec = validateSpec({
-      inputSize,
-      hidden: dense.slice(0, -1).map((d) => ({ units: d.units, activation: d.activation })),
-      output: { units: last?.units, activation: last?.activation },
-    });
-  } catch (error) {
-    if (error instanceof SpecError) {
-      const index = /^spec\.hidden\[(\d+)\]/.exec(error.field)?.[1];
-      const layerName = index === undefined ? last?.name : dense[Number(index)]?.name;
-      throw new ModelFileError(`layer "${layerName ?? '?'}": ${error.message.replace(/^spec[^:]*: /, '')}`, { file, cause: error });
-    }
-    throw error;
-  }
-
-  // The weights manifest: groups of files, each holding its weights in order.
-  const manifest = json.weightsManifest;
-  if (!Array.isArray(manifest)) return fail('has no weightsManifest array');
-  const paths: string[] = [];
-  const weights: ManifestWeight[] = [];
-  let offset = 0;
-  manifest.forEach((group: unknown, g) => {
-    if (!isRecord(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      return fail(`weightsManifest[${g}] must be an object {paths, weights}`);
-    }
-    for (const path of group.paths as unknown[]) {
-      if (typeof path !== 'string' || path === '' || path.startsWith('/') || path.includes('\\') || path.split('/').includes('..') || /^[a-z][a-z0-9+.-]*:/i.test(path)) {
-        fail(`weightsManifest[${g}].paths: ${show(path)} must be a file name relative to model.json's folder (no "..", no absolute path or URL)`);
-      }
-      paths.push(path as string);
-    }
-    (group.weights as unknown[]).forEach((entry, k) => {
-      const where = `weightsManifest[${g}].weights[${k}]`;
-      if (!isRecord(entry) || typeof entry.name !== 'string' || !Array.isArray(entry.shape)) return fail(`${where} must be an object {name, shape, dtype}`);
-      if (entry.quantization !== undefined) return fail(`${where} "${entry.name}": quantized weights are not supported; convert without quantization`);
-      if (entry.dtype !== 'float32') return fail(`${where} "${entry.name}": dtype ${show(entry.dtype)} is not supported (float32 only)`);
-      const shape = entry.shape as unknown[];
-      if (!shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) return fail(`${where} "${entry.name}": shape ${show(shape)} is not a list of sizes`);
-      const size = (shape as number[]).reduce((a, b) => a * b, 1);
-      if (size > MAX_PARAMETERS) return fail(`${where} "${entry.name}": ${size} values is more than the limit of ${MAX_PARAMETERS}`);
-      weights.push({ name: entry.name, shape: shape as number[], offset, bytes: size * 4 });
-      offset += size * 4;
-    });
-  });
-  if (paths.length === 0) fail('weightsManifest names no weights file');
-
-  // Every weight the topology needs, with the shape it needs; nothing else.
-  const used = new Set<string>();
-  const find = (layerName: string, part: 'kernel' | 'bias', shape: readonly number[]): void => {
-    const candidates = weights.filter((w) => w.name === `${layerName}/${part}` || w.name.endsWith(`/${layerName}/${part}`));
-    const weight = candidates[0];
-    if (weight === undefined) return fail(`weightsManifest has no ${layerName}/${part}, which layer "${layerName}" needs`);
-    if (candidates.length > 1) return fail(`weightsManifest has ${candidates.length} weights for ${layerName}/${part}: ${candidates.map((w) => w.name).join(', ')}`);
-    const same = weight.shape.length === shape.length && weight.shape.every((d, i) => d === shape[i]);
-    if (!same) return fail(`weightsManifest: ${weight.name} has shape [${weight.shape.join(', ')}], but the topology needs [${shape.join(', ')}]`);
-    used.add(weight.name);
-  };
-  let inputs = spec.inputSize;
-  for (const d of dense) {
-    find(d.name, 'kernel', [inputs, d.units]);
-    if (d.useBias) find(d.name, 'bias', [d.units]);
-    inputs = d.units;
-  }
-  const extra = weights.filter((w) => !used.has(w.name));
-  if (extra.length > 0) fail(`weightsManifest has weights no layer uses: ${extra.map((w) => w.name).join(', ')}`);
+  const { spec, dense, notes } = specFromLayers(layers, file, fail);
+  const { paths, weights, totalBytes } = readManifest(json.weightsManifest, fail);
+  checkWeightsMatchTopology(weights, spec, dense, fail);
 
   const lossName = trainingLoss(json, outer);
   const loss = lossName === undefined ? undefined : LOSS_NAMES[lossName];
   if (lossName !== undefined && loss === undefined) notes.push(`its training loss ${show(lossName)} has no twinprop equivalent; the default loss for the output is used`);
-  return { paths, totalBytes: offset, weights, spec, dense: dense.map((d) => ({ name: d.name, useBias: d.useBias })), loss, metadata: metadataFrom(json), notes };
+  return { paths, totalBytes, weights, spec, dense: dense.map((d) => ({ name: d.name, useBias: d.useBias })), loss, metadata: metadataFrom(json), notes };
 }
 
 function trainingLoss(json: Record<string, unknown>, topology: Record<string, unknown>): string | undefined {

@@ -31,6 +31,7 @@ export const CHECK_GROUPS = [
   'batching',
   'loss definitions',
   'activation definitions',
+  'exported forward',
 ] as const;
 export type CheckGroup = (typeof CHECK_GROUPS)[number];
 

@@ -1,7 +1,8 @@
 import { parseEngineId, type Engine, type EngineRegistry } from '@twinprop/core';
 import { describeEnvironment, engines as sharedEngines, type Environment } from '@twinprop/toolkit';
 import { compareAccuracy } from './accuracy.js';
-import type { RunCheck } from './checks.js';
+import { CheckBuilder, type RunCheck } from './checks.js';
+import { EXPORTED_FORWARD, exportedForward } from './exported.js';
 import { sharedCodeChecks } from './oracles.js';
 import { crossRestoreProbes, engineProbes } from './probes.js';
 import { SHARED_CODE, type SharedCode } from './shared.js';
@@ -72,15 +73,48 @@ function precisionBaseline(runs: ReadonlyMap<string, EngineRun>, setup: Scenario
   return undefined;
 }
 
+/**
+ * The exported-model opinion on a scenario: each baseline engine's trained weights, exported to a
+ * TensorFlow.js LayersModel and to ONNX and run by tfjs-layers and by ONNX Runtime on the test set,
+ * against the engine's own test outputs. A format that cannot express the model is skipped (the
+ * reason goes to the progress lines).
+ */
+async function exportedChecks(planned: PlannedScenario, runs: ReadonlyMap<string, EngineRun>, setup: ScenarioSetup, progress: (line: string) => void): Promise<RunCheck[]> {
+  const checks: RunCheck[] = [];
+  for (const id of new Set(planned.pairs.map((p) => p.baseline.id))) {
+    const run = runs.get(id);
+    if (run === undefined || !run.trace.ok) continue;
+    const trained = { spec: planned.scenario.spec, training: planned.scenario.training, weights: run.trace.value.finalWeights };
+    const found = await exportedForward(id, trained, setup.data.test.x, run.trace.value.testOutputs, EXPORTED_FORWARD);
+    for (const opinion of found.opinions) {
+      if ('refused' in opinion) {
+        progress(`  ${id}: no ${opinion.runtime} opinion — ${opinion.refused}`);
+        continue;
+      }
+      const check = new CheckBuilder(`exported forward (${opinion.runtime}): ${planned.scenario.name}`, 'exported forward', EXPORTED_FORWARD.rtol, id);
+      check.measure(opinion.diff.maxRel, `test output ${opinion.diff.worstIndex}: ${opinion.diff.worstA} (${opinion.runtime}) vs ${opinion.diff.worstB} (${id})`);
+      checks.push(check.result());
+    }
+  }
+  return checks;
+}
+
 /** Runs every engine of a planned scenario once, Keras once per backend, then compares each pair. */
-async function runScenario(planned: PlannedScenario, engineFor: (id: string) => Promise<Outcome<Engine>>, shared: SharedCode): Promise<ComparisonRow[]> {
+async function runScenario(
+  planned: PlannedScenario,
+  engineFor: (id: string) => Promise<Outcome<Engine>>,
+  shared: SharedCode,
+  withChecks: boolean,
+  progress: (line: string) => void,
+): Promise<{ rows: ComparisonRow[]; checks: RunCheck[] }> {
   const setup = prepareScenario(planned.scenario, shared);
   const runs = new Map<string, EngineRun>();
   for (const ref of planned.engines) runs.set(ref.id, await runEngine(ref, await engineFor(ref.id), setup));
   const keras = new Map<string, Outcome<TrainingTrace>>();
   for (const backend of planned.kerasBackends) keras.set(backend, await runKeras(setup, backend));
   const baseline = precisionBaseline(runs, setup);
-  return planned.pairs.map((pair) => {
+  const checks = withChecks ? await exportedChecks(planned, runs, setup, progress) : [];
+  const rows = planned.pairs.map((pair) => {
     const a = runs.get(pair.baseline.id);
     const b = runs.get(pair.engine.id);
     if (a === undefined || b === undefined) throw new Error(`${pair.baseline.id} vs ${pair.engine.id}: an engine of the pair did not run`);
@@ -97,6 +131,7 @@ async function runScenario(planned: PlannedScenario, engineFor: (id: string) => 
       ...(baseline === undefined ? {} : { precisionBaseline: baseline }),
     });
   });
+  return { rows, checks };
 }
 
 /**
@@ -126,15 +161,21 @@ export async function runComparison(options: RunOptions = {}): Promise<Compariso
   };
 
   const rows: ComparisonRow[] = [];
+  const scenarioChecks: RunCheck[] = [];
   for (const [index, planned] of plan.scenarios.entries()) {
     progress(`[${index + 1}/${plan.scenarios.length}] ${planned.scenario.name}`);
-    for (const row of await runScenario(planned, engineFor, shared)) {
+    const result = await runScenario(planned, engineFor, shared, options.checks !== false, progress);
+    for (const row of result.rows) {
       rows.push(row);
       progress(`  ${row.passed ? 'ok  ' : 'FAIL'} ${row.name}${row.passed ? '' : `\n       ${row.failures.join('\n       ')}`}`);
     }
+    for (const check of result.checks) {
+      scenarioChecks.push(check);
+      if (!check.passed) progress(`  FAIL ${check.engine ?? ''}: ${check.name}\n       ${check.failures.join('\n       ')}`);
+    }
   }
 
-  const checks = options.checks === false ? [] : await runChecks(plan.pairs, engineFor, shared, progress);
+  const checks = options.checks === false ? [] : [...scenarioChecks, ...(await runChecks(plan.pairs, engineFor, shared, progress))];
   const passed = rows.filter((r) => r.passed).length;
   return {
     suite: plan.suite.name,

@@ -258,6 +258,7 @@ export async function traceKeras(setup: ScenarioSetup, backend: string): Promise
       stepWeights,
       steps,
       testOutputs,
+      finalWeights: getKerasWeights(keras.dense),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

@@ -19,6 +19,8 @@ export interface TrainingTrace {
   readonly steps: number;
   /** Output activations on the test set after training. */
   readonly testOutputs: Matrix;
+  /** The weights at the end of training (what the exported-model opinion exports). */
+  readonly finalWeights: Weights;
   readonly seconds: number;
 }
 
@@ -58,6 +60,7 @@ export async function traceTraining(engine: Engine, setup: ScenarioSetup): Promi
       stepWeights,
       steps,
       testOutputs: model.predict(data.test.x),
+      finalWeights: model.getWeights(),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

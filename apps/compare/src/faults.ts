@@ -7,14 +7,11 @@ import {
   type Engine,
   type EngineRegistry,
   type LossAndGradients,
-  type Matrix,
-  type Model,
   type ModelSpec,
-  type OptimizerState,
   type PreparedData,
   type TrainingConfig,
-  type Weights,
 } from '@twinprop/core';
+import { DelegatingModel, wrapEngine } from '@twinprop/core';
 import { engines } from '@twinprop/toolkit';
 import { ACTIVATION_FUNCTIONS, ReferenceEngine, type ActivationFunction } from '@twinprop/engine-reference';
 
@@ -25,53 +22,8 @@ import { ACTIVATION_FUNCTIONS, ReferenceEngine, type ActivationFunction } from '
  * catch it — a harness that cannot fail proves nothing.
  */
 
-/** A model that forwards everything to `inner`; subclasses override what they break. */
-export class DelegatingModel implements Model {
-  readonly spec: ModelSpec;
-  readonly training: TrainingConfig;
-  readonly engine: string;
-  readonly backend: string;
-  readonly dtype: DType;
-
-  constructor(protected readonly inner: Model) {
-    this.spec = inner.spec;
-    this.training = inner.training;
-    this.engine = inner.engine;
-    this.backend = inner.backend;
-    this.dtype = inner.dtype;
-  }
-
-  predict(x: Matrix): Matrix {
-    return this.inner.predict(x);
-  }
-  loss(batch: Batch): number {
-    return this.inner.loss(batch);
-  }
-  lossAndGradients(batch: Batch): LossAndGradients {
-    return this.inner.lossAndGradients(batch);
-  }
-  prepare(data: Batch): PreparedData {
-    return this.inner.prepare(data);
-  }
-  trainStep(data: PreparedData, rows: BatchRows, returnLoss?: boolean): number | undefined {
-    return this.inner.trainStep(data, rows, returnLoss);
-  }
-  getWeights(): Weights {
-    return this.inner.getWeights();
-  }
-  setWeights(weights: Weights): void {
-    this.inner.setWeights(weights);
-  }
-  getOptimizerState(): OptimizerState {
-    return this.inner.getOptimizerState();
-  }
-  setOptimizerState(state: OptimizerState): void {
-    this.inner.setOptimizerState(state);
-  }
-  dispose(): void {
-    this.inner.dispose();
-  }
-}
+/** The delegating model and engine wrapper come from core's testing helpers (one definition). */
+export { DelegatingModel, wrapEngine };
 
 /**
  * An engine source for `runComparison({ createEngine })`: the registry's engines, with `fault`
@@ -85,16 +37,6 @@ export function plantFault(
   return async (id) => {
     const engine = await registry.create(id);
     return applies(id) ? fault(engine, id) : engine;
-  };
-}
-
-/** An engine whose models are `wrap(model)` of the real engine's. */
-export function wrapEngine(engine: Engine, wrap: (model: Model) => Model): Engine {
-  return {
-    name: engine.name,
-    backend: engine.backend,
-    dtype: engine.dtype,
-    createModel: (spec, weights, training) => wrap(engine.createModel(spec, weights, training)),
   };
 }
 

@@ -14,3 +14,4 @@ export * from './model-file.js';
 export * from './model-file-node.js';
 export * from './registry.js';
 export * from './agreement.js';
+export * from './delegating.js';

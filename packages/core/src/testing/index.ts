@@ -22,4 +22,4 @@ export {
   type RelTolerance,
   type TensorDiff,
 } from '../agreement.js';
-export { DelegatingModel, wrapEngine } from './delegating.js';
+export { DelegatingModel, wrapEngine } from '../delegating.js';

@@ -1,6 +1,6 @@
-import type { Batch, BatchRows, Engine, LossAndGradients, Model, PreparedData } from '../engine.js';
-import type { OptimizerState } from '../optimizer.js';
-import type { DType, Matrix, Weights } from '../weights.js';
+import type { Batch, BatchRows, Engine, LossAndGradients, Model, PreparedData } from './engine.js';
+import type { OptimizerState } from './optimizer.js';
+import type { DType, Matrix, Weights } from './weights.js';
 
 /**
  * A model that forwards everything to `inner`. Subclass it and override what a planted fault

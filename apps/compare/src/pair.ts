@@ -125,7 +125,7 @@ function failuresOf(row: Omit<ComparisonRow, 'failures' | 'passed'>): string[] {
     const a = row.accuracy;
     failures.push(
       `accuracy: ${baseline.id} ${pct(a.accuracyA)} vs ${engine.id} ${pct(a.accuracyB)} (Δ ${a.differencePoints.toFixed(1)} pp, limit ${a.tolerance.accuracyPoints} pp), ` +
-        `agreement ${pct(a.agreement)} (limit ≥ ${pct(a.tolerance.agreement)}), test outputs ${e(a.outputs.maxRel)} apart (limit ${b(a.tolerance.testOutputs.rtol)})`,
+        `agreement ${pct(a.agreement)} (limit ≥ ${pct(a.tolerance.agreement)}), test outputs ${e(a.outputs.maxRel)} apart (${a.outputsChecked ? `limit ${b(a.tolerance.testOutputs.rtol)}` : 'not a check here: classes only'})`,
     );
   }
   if (row.keras !== undefined && !row.keras.passed) {
@@ -162,7 +162,7 @@ function kerasComparison(
   const weights = weightTolerance(KERAS_TOLERANCE.trajectoryWeights, setup.scenario.training.optimizer, setup.scenario.trajectorySteps);
   const crossing = crossingOf(setup, baseline, { dtype: 'float32', trace: run });
   const trajectory = compareTrajectories(baseline.trace, run, { loss: KERAS_TOLERANCE.trajectoryLoss, weights }, crossing);
-  const accuracy = compareAccuracy(baseline.trace.testOutputs, run.testOutputs, setup.data.test.y, KERAS_TOLERANCE);
+  const accuracy = compareAccuracy(baseline.trace.testOutputs, run.testOutputs, setup.data.test.y, KERAS_TOLERANCE, setup.scenario.outputsClassesOnly === undefined);
   return { backend, against, trajectory, accuracy, passed: trajectory.passed && accuracy.passed, seconds };
 }
 
@@ -188,7 +188,7 @@ export function comparePair(input: PairInput): ComparisonRow {
   const weights = weightTolerance(tol.trajectoryWeights, scenario.training.optimizer, scenario.trajectorySteps);
   const crossing = traces === undefined ? undefined : crossingOf(setup, { dtype: pair.baseline.dtype, trace: traces.a }, { dtype: pair.engine.dtype, trace: traces.b });
   const trajectory = traces === undefined ? undefined : compareTrajectories(traces.a, traces.b, { loss: tol.trajectoryLoss, weights }, crossing);
-  const accuracy = traces === undefined ? undefined : compareAccuracy(traces.a.testOutputs, traces.b.testOutputs, setup.data.test.y, tol);
+  const accuracy = traces === undefined ? undefined : compareAccuracy(traces.a.testOutputs, traces.b.testOutputs, setup.data.test.y, tol, scenario.outputsClassesOnly === undefined);
   const finiteDifferences = [a, b].flatMap((run): FiniteDifferenceResult[] =>
     run.finiteDifferences?.ok === true ? [{ engine: run.engine.id, ...run.finiteDifferences.value }] : [],
   );

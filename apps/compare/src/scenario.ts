@@ -49,6 +49,12 @@ export interface Scenario {
   readonly trajectorySteps: number;
   /** Also train with tfjs-layers' own Keras-style loop and optimizers (the third opinion). */
   readonly keras: boolean;
+  /**
+   * Set when the test-set outputs after full training are compared as classes only (accuracy and
+   * agreement), with the measured reason: runs that take different branches at kinks part ways
+   * numerically however short the horizon that still trains the network.
+   */
+  readonly outputsClassesOnly?: string;
 }
 
 /** What a scenario is, whatever its size: the data family, the network, the training. */
@@ -65,6 +71,8 @@ export interface ScenarioShape {
   readonly biases?: number;
   readonly trajectorySteps?: number;
   readonly keras?: boolean;
+  /** See {@link Scenario.outputsClassesOnly}. */
+  readonly outputsClassesOnly?: string;
   /** Put in front of the generated name (the sweep's `sweep:`). */
   readonly prefix?: string;
 }
@@ -147,6 +155,7 @@ export function defineScenario(shape: ScenarioShape, size: ScenarioSize): Scenar
     ...(shape.biases === undefined ? {} : { biases: shape.biases }),
     trajectorySteps: shape.trajectorySteps ?? DEFAULT_TRAJECTORY_STEPS,
     keras: shape.keras ?? false,
+    ...(shape.outputsClassesOnly === undefined ? {} : { outputsClassesOnly: shape.outputsClassesOnly }),
   };
 }
 

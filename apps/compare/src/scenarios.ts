@@ -155,7 +155,10 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     ],
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
-    optimizer: optimizer('momentum', { learningRate: 0.05, momentum: 0.9, nesterov: true }),
+    // At η = 0.05 (an effective step η/(1 − μ) = 0.5) the runs sat at the edge of stability: over
+    // five seed/batch-order variants test outputs ended up to 0.99 apart and 4% of test points
+    // (12% at 12 epochs) changed class. At η = 0.02: ≤ 1.3e-6 apart, 100% alike, 100% accuracy.
+    optimizer: optimizer('momentum', { learningRate: 0.02, momentum: 0.9, nesterov: true }),
     sizes: { quick: { points: 200, batchSize: 10, epochs: 20 } },
   },
   {
@@ -166,7 +169,9 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     ],
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
-    optimizer: optimizer('momentum', { learningRate: 0.03, momentum: 0.9, nesterov: true }),
+    // η = 0.03 left Keras's test outputs 0.15 from the engines' after 40 epochs; at η = 0.015 all
+    // outputs stay within 9e-6 over five seed/batch-order variants (100% accuracy, 100% alike).
+    optimizer: optimizer('momentum', { learningRate: 0.015, momentum: 0.9, nesterov: true }),
     keras: true,
     sizes: { full: { points: 500, batchSize: 10, epochs: 40 } },
   },
@@ -193,8 +198,10 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('adam', { learningRate: 0.01 }),
     keras: true,
-    // At 100 epochs float32 rounding decides 2–5 of 125 boundary points (see tolerances.ts).
-    sizes: { full: { points: 500, batchSize: 16, epochs: 60 } },
+    // Chaotic: over five seed/batch-order variants, at 60 epochs up to 13% of test points change
+    // class (outputs 0.99 apart), at 40 epochs outputs 0.07 apart; at 25 epochs every variant stays
+    // within 5.6e-5 (Keras too) with 100% alike — the horizon over which the runs stay together.
+    sizes: { full: { points: 500, batchSize: 16, epochs: 25 } },
   },
   {
     dataset: playground('spiral', 0),
@@ -206,6 +213,8 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     output: [1, 'sigmoid'],
     loss: 'binaryCrossEntropy',
     optimizer: optimizer('adam', { learningRate: 0.005 }),
+    outputsClassesOnly:
+      'three leakyRelu layers take different branches at kinks in float32 and float64 within the first few hundred steps: test outputs end 0.97 apart after 60 epochs and 0.52 after 30 (where only 71–88% accuracy is reached and agreement drops to 98.4%), over five seed/batch-order variants; the classes agree on 100% at 60 epochs',
     sizes: { full: { points: 500, batchSize: 16, epochs: 60 } },
   },
   {
@@ -254,6 +263,8 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     loss: 'softmaxCrossEntropy',
     optimizer: optimizer('adam', { learningRate: 0.003 }),
     keras: true,
+    outputsClassesOnly:
+      'relu units on sparse 784-pixel inputs cross their kink on different sides in float32 and float64 within the 80 steps (kinks.ts): over five seed/batch-order variants the test outputs end up to 0.11 apart (Keras too), the classes 100% alike',
     sizes: { quick: { points: 500, batchSize: 25, epochs: 5 } },
   },
   {

@@ -28,44 +28,52 @@ export interface ComparisonTolerances {
 
 /*
  * Why these numbers — float32 on at least one side ('float64 vs float32', 'float32 vs float32').
- * Each bound sits about 5–10× above the worst value measured over the full suite with the
- * reference engine against both tfjs backends (REPORT.md lists what each row saw), and each floor
- * is picked for the quantity's natural scale. "float64 reference" below means the pair
- * reference/float64 vs tfjs ('float64 vs float32'), "float32 reference" the pair
- * reference/float32 vs tfjs ('float32 vs float32').
+ * Each bound is set from the worst value measured over five seed/batch-order variants
+ * (`compare --variants 5`, headroom.ts: weight seed + 0, 1, 0, 2, 4 and batch-order seed + 0, 0,
+ * 1, 3, 7) of the quick and the full suite, the reference engine in both dtypes against both tfjs
+ * backends, and aims at ≥ 5× headroom; the worst value stands beside each bound (q = quick,
+ * f = full). Each floor is picked for the quantity's natural scale. REPORT.md prints the headroom
+ * table the run measured.
  *
  * - tfjs always computes in float32 (unit roundoff u ≈ 6e-8). A dot product of n terms is good to
  *   ~n·u relative and the engines sum in different orders. Outputs are O(1) — probabilities, or
  *   linear outputs fitted to 0/1 and one-hot targets — so the floor is 1e-1: a smaller output is a
- *   difference of O(1) terms and carries their rounding (measured: a linear output of −0.017 off
- *   by 5e-8, 3e-6 relative). Measured worst with this floor: 8.9e-7.
+ *   difference of O(1) terms and carries their rounding (measured worst: a relu output of 0.0845
+ *   off by 2.2e-7 behind four tanh units, sweep tanh/relu, weight seed + 2). Bound 2e-5 (was 1e-5:
+ *   4.1× over the variants).
  * - Gradients add one more accumulation over the batch and over the next layer's units. The floor
  *   is absolute, 1e-3: the largest gradient entry of every scenario is 1e-1 … 1, and an entry far
  *   below that is a sum whose terms cancelled — its float32 noise is of the size of the terms
- *   (~1e-8 … 1e-7 absolute), not of the result, and a plain relative error would call that noise a
- *   disagreement (measured: 1.2e-4 "relative" error on an entry of 6e-4 whose absolute error was
- *   7e-8). With rtol 3e-4 a 1e-3 relative error in any entry larger than 3e-4 fails — which is
- *   what the mutation test plants. Measured worst: 2.5e-5 (float64 reference) / 3.1e-5 (float32).
- * - Trajectory losses (floor 1e-2; losses are O(0.1 … 1)) over K = 10 steps: measured ≤ 4.0e-6
- *   (float64 reference) / ≤ 2.5e-7 (float32 reference).
- * - Trajectory weights (floor 1e-3; weights are O(0.01 … 1)) after K = 10 steps. Both engines
- *   run Adam as tf.train.adam does in float32 (β₁ᵗ, β₂ᵗ as float32 running products, 1 − βᵗ
- *   rounded to float32), and every scenario's hyperparameters are float32-representable
- *   (scenarios.ts `float32Representable`), so both sides use the same constants.
- *   - float32 reference: measured ≤ 2.7e-5 (Adam), ≤ 4.2e-6 (sgd, momentum); bound 2e-4.
- *   - float64 reference: measured ≤ 2.3e-4 with Adam (mnist, 784-32-10), ≤ 3.8e-6 without. The
- *     float64 side computes 1 − βᵗ exactly while tfjs's float32 running product loses about three
- *     digits to cancellation in 1 − 0.999ᵗ early on; Adam then divides by √v̂, so that relative
- *     error reaches the update. Bound 5e-4: still far below a real update-rule error (no bias
- *     correction makes the first step ≈ 3× too large and drifts by O(1)). The reference engine
- *     against itself, reference/float64 vs reference/float32, shows the same 2.3e-4 on that
- *     scenario: it is float32 arithmetic, not tfjs (see the measured values beside the bounds).
+ *   (~1e-8 … 1e-7 absolute), not of the result (measured worst: an entry of 6.6e-4 off by 7.5e-8,
+ *   same scenario). Bound 5e-4 (was 3e-4: 3.5× over the variants); a 1e-3 relative error in any
+ *   entry larger than 5e-4 still fails — what the mutation test plants.
+ * - Trajectory losses (floor 1e-2; losses are O(0.1 … 1)) over K = 10 steps.
+ * - Trajectory weights (floor 1e-3, for Adam η·K: weightTolerance) after K = 10 steps. Both
+ *   engines run Adam as tf.train.adam does in float32 (β₁ᵗ, β₂ᵗ as float32 running products,
+ *   1 − βᵗ rounded to float32), and every scenario's hyperparameters are float32-representable
+ *   (scenarios.ts `float32Representable`), so both sides use the same constants. The float64 side
+ *   computes 1 − βᵗ exactly while the float32 running product loses about three digits to
+ *   cancellation in 1 − 0.999ᵗ early on, and Adam divides by √v̂: measured up to 2.8e-4 on mnist
+ *   784-32-10 (full, w+4 o+7), and float32 pairs up to 3.5e-4 there (summation order × Adam on
+ *   near-zero gradients). Bounds 1.5e-3 / 2e-3 (were 5e-4 / 2e-4: 1.8× / 0.8× over the variants):
+ *   still an order below a real update-rule error (no bias correction drifts by O(1) from step 1).
+ * - Kink crossings (kinks.ts): where the two runs' pre-activations of a relu/leakyRelu unit lie on
+ *   different sides of the kink (measured: −1.2e-6 vs +7.5e-7 at step 9 of mnist 784-16-10 Adam,
+ *   weight seed + 1), the gradient jumps by one row's contribution and Adam turns that into O(η)
+ *   weight differences (0.148 "relative", loss drift 5.5e-4 at step 10). The trajectory is then
+ *   compared up to the crossing (losses through that step, weights before it) and the report says
+ *   so; no bound is loosened for it. 8 of 920 quick-suite trajectories over five variants are cut
+ *   short this way.
  * - Accuracy: after full training two runs may part ways on a point near the decision boundary.
- *   We allow 1 percentage point and demand identical predictions on ≥ 99% of test points. Long
- *   chaotic runs break this honestly — the 3-layer tanh spiral with Adam at 100 epochs ends with
- *   2–5 of 125 test points classified differently, and the reference engine against itself in
- *   float32 vs float64 differs by 2–3 points there too — so scenarios train for horizons over
- *   which the runs measurably stay together (that spiral: 60 epochs).
+ *   We allow 1 percentage point and demand identical predictions on ≥ 99% of test points, and the
+ *   test-set outputs themselves must agree to 1e-3 (floor 0.1; was 5e-2). Chaotic runs break this
+ *   honestly, so scenarios train for horizons (or step sizes) over which the runs measurably stay
+ *   together on every variant: the 3-layer tanh spiral 25 epochs (at 60: 13% of points change
+ *   class on one variant), playground-xor Nesterov at η = 0.02 (quick) / 0.015 (full) (at 0.05:
+ *   outputs 0.99 apart, 4% of points). Two relu/leakyRelu scenarios compare their final outputs as
+ *   classes only (`outputsClassesOnly` in scenarios.ts, with the measured reason): kink crossings
+ *   over hundreds of steps leave outputs 0.1–0.97 apart with every class alike, at any horizon
+ *   that still trains them.
  */
 /**
  * Which bounds a pair of engines is held to follows from the precisions they compute in — not
@@ -113,33 +121,31 @@ export const TOLERANCES: Readonly<Record<Precision, ComparisonTolerances>> = {
     testOutputs: { rtol: 1e-9, floor: 1e-1 }, // not yet measured against the mirror engine (float64 rounding after full training: expected ≤ 1e-12)
   },
   /*
-   * A float64 engine against a float32 one. Measured worst, full suite: reference/float64 vs tfjs
-   * (both backends) / reference/float64 vs reference/float32 (quick suite in brackets).
+   * A float64 engine against a float32 one: reference/float64 vs tfjs (both backends) and vs
+   * reference/float32, worst over five seed/batch-order variants of the quick (q) and full (f) suite.
    */
   'float64 vs float32': {
-    forward: { rtol: 1e-5, floor: 1e-1 }, // 7.1e-7 / 2.5e-7 (3.6e-7)
-    gradient: { rtol: 3e-4, floor: 1e-3 }, // 2.5e-5 / 2.0e-5 (2.0e-5)
-    trajectoryLoss: { rtol: 1e-4, floor: 1e-2 }, // 4.0e-6 / 4.0e-6 (3.6e-6), both gauss 2-5-1 sigmoid/relu
-    trajectoryWeights: { rtol: 5e-4, floor: 1e-3 }, // 2.3e-4 / 2.3e-4 (6.1e-5), both Adam on mnist 784-32-10
-    accuracyPoints: 1, // 0 pp / 0 pp (0 pp)
-    agreement: 0.99, // 100% / 100% (100%)
-    // quick suite, default seeds: 6.7e-3; over 4 other seed/batch-order variants up to 0.99 on the
-    // chaotic playground-xor nesterov scenario (which then also fails agreement) — see REPORT.md
-    testOutputs: { rtol: 5e-2, floor: 1e-1 },
+    forward: { rtol: 2e-5, floor: 1e-1 }, // worst over 5 variants 2.2e-6 q/f (sweep tanh/relu, w+2 o+3): 9.3×
+    gradient: { rtol: 5e-4, floor: 1e-3 }, // 7.5e-5 q/f (same): 6.7×
+    trajectoryLoss: { rtol: 1e-4, floor: 1e-2 }, // 1.1e-5 q/f (and+or 2-3-2 tanh/linear Adam, w+1 o+0): 8.8×
+    trajectoryWeights: { rtol: 1.5e-3, floor: 1e-3 }, // 2.8e-4 f (mnist 784-32-10 Adam, w+4 o+7): 5.4×; 2.5e-5 q
+    accuracyPoints: 1, // 0 pp over 5 variants, q and f (with the horizons of scenarios.ts)
+    agreement: 0.99, // 100% over 5 variants, q and f
+    testOutputs: { rtol: 2e-3, floor: 1e-1 }, // 2.7e-4 f (iris 4-10-3 sigmoid/linear MSE, w+0 o+0): 7.3×; 2.0e-5 q
   },
   /*
-   * Two float32 engines. Measured worst, full suite: reference/float32 vs tfjs (both backends) /
-   * tfjs/wasm vs tfjs/cpu. (reference/float32 vs mirror/float32 agree exactly: the reference
+   * Two float32 engines: reference/float32 vs tfjs (both backends), worst over five
+   * seed/batch-order variants of the quick (q) and full (f) suite. (reference/float32 vs mirror/float32 agree exactly: the reference
    * engine accumulates its float32 dot products in float64 and rounds once.)
    */
   'float32 vs float32': {
-    forward: { rtol: 1e-5, floor: 1e-1 }, // 8.9e-7 / 8.9e-7
-    gradient: { rtol: 3e-4, floor: 1e-3 }, // 3.1e-5 / 4.5e-5
-    trajectoryLoss: { rtol: 1e-4, floor: 1e-2 }, // 2.5e-7 / 2.5e-7
-    trajectoryWeights: { rtol: 2e-4, floor: 1e-3 }, // 2.7e-5 / 9.7e-6
-    accuracyPoints: 1, // 0 pp / 0 pp
-    agreement: 0.99, // 100% / 100%
-    testOutputs: { rtol: 5e-2, floor: 1e-1 }, // quick suite, default seeds: 9.3e-3 (other variants: as above)
+    forward: { rtol: 2e-5, floor: 1e-1 }, // 2.5e-6 q/f (sweep tanh/relu, w+2 o+3): 8.1×
+    gradient: { rtol: 5e-4, floor: 1e-3 }, // 8.7e-5 q/f (same): 5.8×
+    trajectoryLoss: { rtol: 1e-4, floor: 1e-2 }, // 5.4e-7 q/f (and+or 2-3-2, w+2 o+3): 190×
+    trajectoryWeights: { rtol: 2e-3, floor: 1e-3 }, // 3.5e-4 f (mnist 784-32-10 Adam, w+4 o+7): 5.7×; 4.7e-5 q
+    accuracyPoints: 1, // 0 pp over 5 variants, q and f
+    agreement: 0.99, // 100% over 5 variants, q and f
+    testOutputs: { rtol: 2e-3, floor: 1e-1 }, // 2.7e-4 f (iris 4-10-3 sigmoid/linear MSE, w+0 o+0): 7.3×; 6.0e-6 q
   },
 };
 
@@ -152,7 +158,11 @@ export function tolerancesFor(a: DType, b: DType): ComparisonTolerances {
  * Each float64 engine against central finite differences of its own loss,
  * `(L(θ + h) − L(θ − h)) / 2h`, in float64 (as torch.autograd.gradcheck: h = 1e-6). Truncation
  * error is O(h²) ≈ 1e-12 and rounding error ≈ ε·|L|/h ≈ 2e-10 absolute, so a floor of 1e-5 with
- * rtol 1e-4 (an absolute bound of 1e-9 for small entries) leaves room for both; measured ≤ 1.3e-5. Models with more than
+ * rtol 1e-4 (an absolute bound of 1e-9 for small entries) leaves room for both; measured ≤ 7.7e-6 over
+ * five variants of the quick suite (13×) and the full suite's default seeds. Not yet kink-aware: with
+ * the batch order + 1 the full suite's 3-layer leakyRelu spiral puts a first-batch pre-activation
+ * within reach of ±h of the kink and central differences across it are off by O(1) (1.03) — the one
+ * variant failure left (REPORT.md). Models with more than
  * `maxParameters` parameters are checked on a seeded sample of that many, spread over the tensors
  * in proportion to their sizes (at least one entry of each).
  */
@@ -167,17 +177,16 @@ export const FINITE_DIFFERENCES = {
  * losses), on the tfjs backend of the row's engine, against the row's baseline — whatever its
  * precision, since Keras itself is float32. Keras computes cross-entropies from clipped
  * probabilities (ε = 1e-7) rather than from logits and keeps Adam's βᵗ as a float32 running
- * product, like both engines in float32. Measured after K = 10 steps, full suite: weights ≤ 2.3e-4
- * from the float64 reference with Adam (the reason given above), ≤ 1.5e-5 from the float32
- * reference, ≤ 3.8e-5 from tfjs/wasm (Keras on cpu); losses ≤ 2.6e-6. Final accuracy is held to
- * the same bounds as the engines.
+ * product, like both engines in float32. Worst over five seed/batch-order variants, quick and
+ * full: losses 1.2e-5 (8.6×), weights beside the bound. Final accuracy is held to the same bounds
+ * as the engines.
  */
 export const KERAS_TOLERANCE = {
-  trajectoryLoss: { rtol: 1e-4, floor: 1e-2 } satisfies RelTolerance,
-  trajectoryWeights: { rtol: 5e-4, floor: 1e-3 } satisfies RelTolerance,
+  trajectoryLoss: { rtol: 1e-4, floor: 1e-2 } satisfies RelTolerance, // 1.2e-5 q/f (and+or 2-3-2, w+1 o+0): 8.6×
+  trajectoryWeights: { rtol: 1.5e-3, floor: 1e-3 } satisfies RelTolerance, // 2.5e-4 f (spiral 2-12-12-12-1 from reference/float64, w+2 o+3): 6.0×; 1.1e-4 q
   accuracyPoints: 1,
   agreement: 0.99,
-  testOutputs: { rtol: 5e-2, floor: 1e-1 } satisfies RelTolerance, // quick, default seeds: 2.4e-6 (float32 partners up to 3.1e-6 over 5 variants; from reference/float64 up to 0.11 on mnist Adam, w1)
+  testOutputs: { rtol: 2e-3, floor: 1e-1 } satisfies RelTolerance, // 5.6e-5 f (spiral 2-12-12-12-1, w+2 o+3): 36×; 4.2e-6 q
 } as const;
 
 /** Steps compared in the trajectory check unless a scenario says otherwise. */

@@ -38,6 +38,29 @@ describe('the command line', () => {
     expect(c.err()).toMatch(/2 comparisons: 2 passed, 0 failed/);
   }, 60_000);
 
+  it('--variants 2 runs the comparisons again with other seeds and reports each bound’s worst value over both, where it was measured', async () => {
+    const c = capture();
+    const code = await runCli(['--suite', 'xor', '--engines', 'reference/float64,reference/float32', '--no-keras', '--variants', '2', '--json'], c.io);
+    expect(code).toBe(EXIT.ok);
+    const parsed = JSON.parse(c.out()) as ComparisonReport;
+    const h = parsed.headroom;
+    expect(h?.variants).toEqual([
+      { weights: 0, order: 0 },
+      { weights: 1, order: 0 },
+    ]);
+    expect(h?.failedPerVariant).toEqual([0, 0]);
+    const forward = h?.rows.find((r) => r.check === 'forward' && r.precision === 'float64 vs float32');
+    expect(forward?.bound).toBe(TOLERANCES['float64 vs float32'].forward.rtol);
+    expect(forward?.worst).toBeGreaterThan(0);
+    expect(forward?.worst).toBeLessThanOrEqual(forward?.bound ?? 0);
+    expect(forward?.where).toMatch(/\((w\+0 o\+0|w\+1 o\+0)\)$/);
+    // The worst over both variants is at least the first variant's own worst.
+    expect(forward?.worst).toBeGreaterThanOrEqual(parsed.scenarios[0]?.forward?.maxRel ?? Number.POSITIVE_INFINITY);
+    expect(c.err()).toMatch(/variant w\+1 o\+0/);
+    expect(c.err()).toMatch(/1 other seed variant: all passed/);
+    expect(await runCli(['--suite', 'xor', '--variants', '9', '--list'], capture().io)).toBe(EXIT.usage);
+  }, 60_000);
+
   it('--engines a,b,c compares b and c with a: one JSON object whose rows name those ids', async () => {
     const c = capture();
     const code = await runCli(['--suite', 'xor', '--engines', 'reference/float64,reference/float32,tfjs/cpu', '--json'], c.io);

@@ -40,6 +40,7 @@ export function toleranceRows(report: ComparisonReport, precisions: readonly Pre
     ['trajectory: every weight after K steps', ...each((p) => tol(c[p].trajectoryWeights))],
     ['accuracy: |Δ test accuracy|', ...each((p) => `≤ ${c[p].accuracyPoints} pp`)],
     ['accuracy: identical test predictions', ...each((p) => `≥ ${pct(c[p].agreement)}`)],
+    ['accuracy: test-set outputs after training', ...each((p) => tol(c[p].testOutputs))],
     ['keras vs baseline: loss at each of the first K steps', ...same(tol(k.trajectoryLoss))],
     ['keras vs baseline: every weight after K steps', ...same(tol(k.trajectoryWeights))],
     ['keras vs baseline: accuracy', ...same(`≤ ${k.accuracyPoints} pp, ≥ ${pct(k.agreement)} identical`)],
@@ -308,7 +309,15 @@ export function summaryLine(report: ComparisonReport): string {
   const total = report.passed + report.failed;
   const verdict = report.failed === 0 ? 'the engines agree' : `${report.failed} MISMATCH${report.failed === 1 ? '' : 'ES'}`;
   const checks = report.checks.length === 0 ? '' : `; ${report.checks.length} checks: ${report.checks.length - report.checksFailed} passed, ${report.checksFailed} failed`;
-  return `${total} comparisons: ${report.passed} passed, ${report.failed} failed${checks} — ${verdict}${report.checksFailed === 0 ? '' : ', CHECKS FAILED'} (${formatSeconds(report.seconds)}, ${formatSeconds(report.cpuSeconds)} CPU)`;
+  const h = report.headroom;
+  const otherFailed = h === undefined ? 0 : h.failedPerVariant.slice(1).reduce((sum, n) => sum + n, 0);
+  const variants =
+    h === undefined || h.variants.length < 2
+      ? ''
+      : otherFailed === 0
+        ? `; ${h.variants.length - 1} other seed variant${h.variants.length === 2 ? '' : 's'}: all passed`
+        : `; ${h.variants.length - 1} other seed variant${h.variants.length === 2 ? '' : 's'}: ${otherFailed} comparison${otherFailed === 1 ? '' : 's'} FAILED (${h.variants.map((v, i) => ({ v, n: h.failedPerVariant[i] ?? 0 })).filter((x, i) => i > 0 && x.n > 0).map((x) => variantName(x.v)).join(', ')})`;
+  return `${total} comparisons: ${report.passed} passed, ${report.failed} failed${checks} — ${verdict}${report.checksFailed === 0 ? '' : ', CHECKS FAILED'}${variants} (${formatSeconds(report.seconds)}, ${formatSeconds(report.cpuSeconds)} CPU)`;
 }
 
 /** Exactly one JSON object (non-finite numbers become null). */

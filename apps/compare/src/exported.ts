@@ -10,14 +10,7 @@ import { runExportedForward } from '@twinprop/interchange/testing';
  * the model (e.g. `step` in a LayersModel) is reported with the reason, not as a failure.
  */
 
-/**
- * The bound on the test-set outputs of the exported model in tfjs-layers or ONNX Runtime (float32,
- * their own kernels) against the engine's (relative error with the forward floor: outputs are
- * O(1)). The exporter rounds float64 weights to float32 and the runtimes sum in their own order, so
- * the errors are float32 rounding: measured ≤ 4.6e-7 absolute over every activation and loss in the
- * interchange tests; the bound is the engines' own forward bound, 1e-5.
- */
-export const EXPORTED_FORWARD: RelTolerance = { rtol: 1e-5, floor: 1e-1 };
+export { EXPORTED_FORWARD } from './tolerances.js';
 
 /** What one runtime said, against the engine's own test-set outputs. */
 export type RuntimeOpinion = { readonly runtime: string; readonly diff: ArrayDiff; readonly passed: boolean } | { readonly runtime: string; readonly refused: string };

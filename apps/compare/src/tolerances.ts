@@ -189,6 +189,18 @@ export const KERAS_TOLERANCE = {
   testOutputs: { rtol: 2e-3, floor: 1e-1 } satisfies RelTolerance, // 5.6e-5 f (spiral 2-12-12-12-1, w+2 o+3): 36×; 4.2e-6 q
 } as const;
 
+/**
+ * The exported-model opinion (exported.ts): an engine's trained model exported to a TensorFlow.js
+ * LayersModel and to ONNX and run by tfjs-layers and ONNX Runtime (float32, their own kernels) on
+ * the test set, against the engine's own outputs; relative error with the forward floor (outputs
+ * are O(1)). The exporter rounds float64 weights to float32 and the runtimes sum in their own
+ * order, so what is left is float32 rounding: measured worst 1.9e-6 on the quick suite and 4.2e-6
+ * over the full suite's five seed/batch-order variants (reference/float64, ONNX Runtime, a 3-layer
+ * tanh net); bound 3e-5 (7×). A wrong forward pass in an engine — or a wrong exporter — moves an
+ * output by far more (a planted 1e-3 change is caught, exported.test.ts).
+ */
+export const EXPORTED_FORWARD: RelTolerance = { rtol: 3e-5, floor: 1e-1 };
+
 /** Steps compared in the trajectory check unless a scenario says otherwise. */
 export const DEFAULT_TRAJECTORY_STEPS = 10;
 

@@ -1,8 +1,8 @@
 import { formatPercent, formatScientific, formatSeconds, markdownTable, type Align } from '@twinprop/toolkit';
+import { reasonHeadline } from '@twinprop/core';
 import type { ComparisonReport } from './harness.js';
 import {
   finiteDifferenceLine,
-  firstSentence,
   groupByScenario,
   METRIC_HEADER,
   metricCells,
@@ -36,7 +36,7 @@ function engineRows(report: ComparisonReport): string[][] {
   return report.engines.map((e) => [
     `\`${e.id}\``,
     e.dtype,
-    e.available ? `${used.has(e.id) ? 'compared' : 'available, not in this run'} — ${e.detail}` : `skipped — ${firstSentence(e.reason)}`,
+    e.available ? `${used.has(e.id) ? 'compared' : 'available, not in this run'} — ${e.detail}` : `skipped — ${reasonHeadline(e.reason)}`,
   ]);
 }
 

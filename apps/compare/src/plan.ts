@@ -1,4 +1,4 @@
-import { engineId, parseEngineId, UnknownEngineError, type DType, type EngineRegistry, type EngineStatus, type EngineVariant } from '@twinprop/core';
+import { engineId, parseEngineId, reasonHeadline, UnknownEngineError, type DType, type EngineRegistry, type EngineStatus, type EngineVariant } from '@twinprop/core';
 import { kerasGap } from './keras.js';
 import { assertUniqueNames, type Scenario } from './scenario.js';
 import { SUITE_DEFINITIONS, type Suite, type SuiteName } from './scenarios.js';
@@ -91,10 +91,6 @@ function makePair(baseline: EngineRef, engine: EngineRef): EnginePair {
   return { baseline: { id: baseline.id, dtype: baseline.dtype }, engine: { id: engine.id, dtype: engine.dtype }, precision: precisionOf(baseline.dtype, engine.dtype) };
 }
 
-function firstSentence(text: string): string {
-  const end = text.indexOf('. ');
-  return end < 0 ? text : text.slice(0, end + 1);
-}
 
 /** The registry's candidates for an id, its own error message turned into a usage error. */
 function candidates(registry: EngineRegistry, selector: string | { engine: string; dtype: DType }): { name: string; variants: EngineVariant[] } {
@@ -131,7 +127,7 @@ function resolveId(registry: EngineRegistry, id: string, statuses: readonly Engi
   }
   const reasons = variants.map((v) => {
     const status = statusOf(statuses, engineId(name, v.name), v.dtype);
-    return `${v.name}: ${status.available ? 'available' : firstSentence(status.reason)}`;
+    return `${v.name}: ${status.available ? 'available' : reasonHeadline(status.reason)}`;
   });
   return { id, dtype: variants[0]?.dtype ?? 'float32', available: false, reason: `no variant of the ${name} engine loads here — ${reasons.join(' | ')}` };
 }

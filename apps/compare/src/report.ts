@@ -1,4 +1,4 @@
-import type { RelTolerance } from '@twinprop/core';
+import { reasonHeadline, type RelTolerance } from '@twinprop/core';
 import { formatBound, formatPercent, formatScientific, formatSeconds, renderTable, type Align } from '@twinprop/toolkit';
 import type { RunCheck } from './checks.js';
 import type { ComparisonReport } from './harness.js';
@@ -223,12 +223,6 @@ export function crossingNotes(row: ComparisonRow): string[] {
   return notes;
 }
 
-/** The first sentence of a long explanation (load failures carry install help after it). */
-export function firstSentence(text: string): string {
-  const end = text.indexOf('. ');
-  return end < 0 ? text : text.slice(0, end + 1);
-}
-
 /** `a vs b, c; d vs b, c` — the pairs, grouped by baseline. */
 export function pairsLine(pairs: readonly EnginePair[]): string {
   const byBaseline = new Map<string, string[]>();
@@ -247,7 +241,7 @@ export function finiteDifferenceLine(report: ComparisonReport): string {
 
 function headerLines(report: ComparisonReport): string[] {
   const lines = [`pairs (A vs B): ${pairsLine(report.pairs)}`];
-  for (const e of report.engines) if (!e.available) lines.push(`skipped ${e.id}: ${firstSentence(e.reason)}`);
+  for (const e of report.engines) if (!e.available) lines.push(`skipped ${e.id}: ${reasonHeadline(e.reason)}`);
   lines.push(finiteDifferenceLine(report));
   if (report.keras !== undefined) lines.push(`keras: ${report.keras.detail}`);
   return lines;

@@ -90,7 +90,11 @@ export function engineId(engine: string, variant: string): string {
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 
-function firstSentence(text: string): string {
+/**
+ * The first sentence of an availability reason — what a listing shows; the rest (install help,
+ * mirrors) follows it in the full reason.
+ */
+export function reasonHeadline(text: string): string {
   const end = text.indexOf('. ');
   return end < 0 ? text : text.slice(0, end + 1);
 }
@@ -207,7 +211,7 @@ export class EngineRegistry {
     for (const variant of variants) {
       const status = statuses.find((s) => s.variant === variant.name);
       if (status !== undefined && !status.available) {
-        reasons.push(`${variant.name}: ${firstSentence(status.reason)}`);
+        reasons.push(`${variant.name}: ${reasonHeadline(status.reason)}`);
         continue;
       }
       return { id: engineId(provider.name, variant.name), variant, engine: await provider.create({ variant: variant.name }) };

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { reasonHeadline } from '@twinprop/core';
 import { engines, renderTable } from '@twinprop/toolkit';
 import { collect } from '../engine-options.js';
 import { out, printJson } from '../io.js';
@@ -14,12 +15,6 @@ interface DoctorOptions {
  * `twinprop doctor`: which engines and variants (TensorFlow.js backends) load here, and for each
  * that does not, why — straight from the engine registry's availability report.
  */
-/** Up to the first `. ` (a reason's headline). */
-function firstSentence(text: string): string {
-  const end = text.indexOf('. ');
-  return end < 0 ? text : text.slice(0, end + 1);
-}
-
 export function doctorCommand(): Command {
   const command = new Command('doctor')
     .description('which engines and backends load here, and why not')
@@ -46,11 +41,11 @@ export function doctorCommand(): Command {
       }
       out(`node ${node} on ${process.platform}-${process.arch}\n`);
       // The table keeps each reason's first sentence; the whole reason (install help) follows it.
-      const notes = statuses.flatMap((s) => (!s.available && firstSentence(s.reason) !== s.reason ? [{ id: s.id, reason: s.reason }] : []));
+      const notes = statuses.flatMap((s) => (!s.available && reasonHeadline(s.reason) !== s.reason ? [{ id: s.id, reason: s.reason }] : []));
       out(
         renderTable(
           ['engine id', 'dtype', 'loads', 'detail or why not'],
-          statuses.map((s) => [s.id, s.variant.dtype, s.available ? 'yes' : 'no', s.available ? s.detail : firstSentence(s.reason)]),
+          statuses.map((s) => [s.id, s.variant.dtype, s.available ? 'yes' : 'no', s.available ? s.detail : reasonHeadline(s.reason)]),
           { align: ['left', 'left', 'left', 'left'] },
         ),
       );

@@ -55,3 +55,16 @@ describe('initializers (10^5 draws)', () => {
     expect(f32.layers[0]!.kernel.data[5]).toBe(Math.fround(w.layers[0]!.kernel.data[5]!));
   });
 });
+
+describe('the playground initializer', () => {
+  it('draws U[-0.5, 0.5) unit by unit (column by column of the [in, out] kernel) and sets biases to 0.1', () => {
+    // A fixed sequence of draws: the k-th call returns k/10.
+    let k = 0;
+    const random = { next: () => (k++) / 10 };
+    const weights = initializeWeights(mlp(3, [], [2, 'tanh']), random, 'float64', { kernel: 'playground', bias: 'playground' });
+    // Unit 0 takes draws 0,1,2 (inputs 0,1,2); unit 1 takes draws 3,4,5. Kernel is [in, out] row-major.
+    expect(Array.from(weights.layers[0]!.kernel.data)).toEqual([0 - 0.5, 0.3 - 0.5, 0.1 - 0.5, 0.4 - 0.5, 0.2 - 0.5, 0.5 - 0.5]);
+    expect(Array.from(weights.layers[0]!.bias.data)).toEqual([0.1, 0.1]);
+    expect(k).toBe(6);
+  });
+});

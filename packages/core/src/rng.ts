@@ -1,4 +1,25 @@
 /**
+ * Anything that draws uniform floats in [0, 1): core's {@link Rng}, `seedrandom`'s generators
+ * (`{ next: seedrandom(seed) }`, the TensorFlow Playground's), or a test's fixed sequence. Every
+ * function in twinprop that only needs uniform draws takes one of these.
+ */
+export interface RandomSource {
+  next(): number;
+}
+
+/** A uniform draw from [low, high): `low + (high − low) · u`, one `next()`. */
+export function uniformFrom(random: RandomSource, low: number, high: number): number {
+  return low + (high - low) * random.next();
+}
+
+/** A normal draw N(mean, std²) by Box–Muller on two `next()` draws (as {@link Rng.normal}). */
+export function normalFrom(random: RandomSource, mean = 0, std = 1): number {
+  const u1 = random.next();
+  const u2 = random.next();
+  return mean + std * Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/**
  * A seeded pseudo-random generator that gives the same numbers on every engine and platform.
  *
  * Algorithm: **xoshiro128\*\*** (Blackman & Vigna, 2018) on four 32-bit words, seeded by running
@@ -11,7 +32,7 @@
  * - `normal()` — Box–Muller on two `next()` draws: `√(−2 ln(1 − u₁)) · cos(2π u₂)` (one value per
  *   two draws; nothing is cached, so the stream position depends only on the number of calls).
  */
-export class Rng {
+export class Rng implements RandomSource {
   private s0: number;
   private s1: number;
   private s2: number;
@@ -63,14 +84,12 @@ export class Rng {
 
   /** Uniform float in [low, high). */
   uniform(low: number, high: number): number {
-    return low + (high - low) * this.next();
+    return uniformFrom(this, low, high);
   }
 
   /** Standard normal N(0, 1) by Box–Muller, scaled to N(mean, std²). */
   normal(mean = 0, std = 1): number {
-    const u1 = this.next();
-    const u2 = this.next();
-    return mean + std * Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    return normalFrom(this, mean, std);
   }
 
   /** Uniform integer in [0, n), without modulo bias. */

@@ -1,6 +1,6 @@
 import type { Batch, Model, PreparedData } from './engine.js';
 import { NonFiniteLossError, NonFiniteWeightsError, ShapeError } from './errors.js';
-import { accuracy, meanSquaredError } from './metrics.js';
+import { accuracy, countCorrect, meanSquaredError } from './metrics.js';
 import { deriveSeed, Rng } from './rng.js';
 import { namedParameters } from './weights.js';
 
@@ -9,7 +9,13 @@ export interface EpochLog {
   readonly epoch: number;
   /** Mean over the epoch's batches of the loss before each update (weighted by batch size). */
   readonly trainLoss: number;
-  /** Accuracy on the whole training set after the epoch (classification only). */
+  /**
+   * Training accuracy (classification only), as {@link FitOptions.trainEvaluation} says: by default
+   * the fraction of the epoch's training rows that the model classified correctly in the forward
+   * pass of their own batch, before that batch's update — counted like `trainLoss`, and like
+   * Keras's and TensorFlow.js's `acc`; with `'full'` the accuracy on the whole training set after
+   * the epoch; absent with `'none'`.
+   */
   readonly trainAccuracy?: number;
   readonly testLoss?: number;
   readonly testAccuracy?: number;
@@ -26,6 +32,20 @@ export interface BatchLog {
   readonly loss: number;
 }
 
+/**
+ * How {@link fit} computes each epoch's `trainAccuracy`:
+ * - `'batches'` (default): from the epoch's own batches (the outputs of each batch's forward pass,
+ *   before its update), at no extra cost. An engine without `Model.trainStepWithOutputs` gets
+ *   `'full'` instead. After a resume in mid-epoch, that epoch counts the batches trained since.
+ * - `'full'`: one more forward pass over the whole training set after each epoch (what `fit`
+ *   did by default until `trainEvaluation` existed; on a large training set it makes each epoch
+ *   up to half again as long).
+ * - `'none'`: not computed.
+ */
+export type TrainEvaluation = 'batches' | 'full' | 'none';
+
+export const TRAIN_EVALUATIONS: readonly TrainEvaluation[] = ['batches', 'full', 'none'];
+
 export interface FitOptions {
   /** Epoch number to train up to (counting `initialEpoch`). */
   readonly epochs: number;
@@ -39,6 +59,8 @@ export interface FitOptions {
   readonly test?: Batch;
   /** Classification metrics (accuracy) are computed unless the task is `regression`. */
   readonly task?: 'binary' | 'multiclass' | 'regression';
+  /** How each epoch's `trainAccuracy` is computed (default `'batches'`; see {@link TrainEvaluation}). */
+  readonly trainEvaluation?: TrainEvaluation;
   /** Epochs already completed (to resume a checkpoint). */
   readonly initialEpoch?: number;
   /** Batches of epoch `initialEpoch + 1` already completed (to resume mid-epoch). */
@@ -74,14 +96,13 @@ export function epochOrder(rows: number, seed: number, epoch: number, shuffle = 
   return new Rng(deriveSeed(seed, `shuffle/epoch/${epoch}`)).permutation(rows);
 }
 
-/** Loss and accuracy (or MSE) of `model` on `data`, without training. */
+/** Loss and accuracy (or MSE) of `model` on `data`, without training: one forward pass where the engine offers `Model.evaluate`. */
 export function evaluateModel(
   model: Model,
   data: Batch,
   task: 'binary' | 'multiclass' | 'regression' = 'binary',
 ): { loss: number; accuracy?: number; mse?: number } {
-  const loss = model.loss(data);
-  const outputs = model.predict(data.x);
+  const { loss, outputs } = model.evaluate?.(data) ?? { loss: model.loss(data), outputs: model.predict(data.x) };
   return task === 'regression' ? { loss, mse: meanSquaredError(outputs, data.y) } : { loss, accuracy: accuracy(outputs, data.y) };
 }
 
@@ -94,6 +115,9 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * NaN or infinite, naming the epoch and the batch; and {@link NonFiniteWeightsError} when the
  * weights are not finite at the end of an epoch or where training stops (the last update of an
  * epoch is followed by no loss that would show it).
+ *
+ * After each epoch it evaluates: `trainAccuracy` as `trainEvaluation` says (by default from the
+ * epoch's own batches), and on `test` the loss and accuracy (or MSE) from one forward pass.
  */
 export async function fit(model: Model, train: Batch, options: FitOptions): Promise<FitResult> {
   const rows = train.x.rows;
@@ -104,6 +128,13 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
   const batchSize = Math.min(options.batchSize, rows);
   const batchesPerEpoch = Math.ceil(rows / batchSize);
   const task = options.task ?? 'binary';
+  const trainEvaluation = task === 'regression' ? 'none' : (options.trainEvaluation ?? 'batches');
+  if (!TRAIN_EVALUATIONS.includes(trainEvaluation)) {
+    throw new ShapeError(`trainEvaluation must be one of ${TRAIN_EVALUATIONS.join(', ')} (got ${String(trainEvaluation)})`);
+  }
+  // Train accuracy from the batches: each step's outputs land here ([batch rows × units]).
+  const batchOutputs =
+    trainEvaluation === 'batches' && model.trainStepWithOutputs !== undefined ? new Float64Array(batchSize * train.y.cols) : undefined;
   const history: EpochLog[] = [];
   const started = performance.now();
   let trainingMs = 0;
@@ -120,6 +151,7 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
       const order = (options.order ?? epochOrder)(rows, options.seed, current, options.shuffle ?? true);
       let lossSum = 0;
       let lossRows = 0;
+      let correctRows = 0;
       batchesCompleted = firstBatch;
       for (let b = firstBatch; b < batchesPerEpoch; b++) {
         if (options.signal?.aborted === true) {
@@ -129,8 +161,12 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
         const start = b * batchSize;
         const end = Math.min(rows, start + batchSize);
         const t0 = performance.now();
-        const loss = model.trainStep(data, { order, start, end }, true) ?? Number.NaN;
+        const loss =
+          batchOutputs === undefined
+            ? (model.trainStep(data, { order, start, end }, true) ?? Number.NaN)
+            : model.trainStepWithOutputs!(data, { order, start, end }, batchOutputs);
         trainingMs += performance.now() - t0;
+        if (batchOutputs !== undefined) correctRows += countCorrect(batchOutputs, train.y, order, start, end - start);
         samples += end - start;
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(current, b + 1, loss);
         lossSum += loss * (end - start);
@@ -151,7 +187,9 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
       const log: EpochLog = {
         epoch: current,
         trainLoss: lossRows > 0 ? lossSum / lossRows : Number.NaN,
-        ...(task === 'regression' ? {} : { trainAccuracy: accuracy(model.predict(train.x), train.y) }),
+        ...(trainEvaluation === 'none'
+          ? {}
+          : { trainAccuracy: batchOutputs !== undefined ? (lossRows > 0 ? correctRows / lossRows : Number.NaN) : accuracy(model.predict(train.x), train.y) }),
         ...(options.test === undefined ? {} : testMetrics(model, options.test, task)),
         seconds: (performance.now() - started) / 1000,
       };

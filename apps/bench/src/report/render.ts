@@ -1,6 +1,7 @@
 /** The report as Markdown: one table per concern, numbers formatted by the toolkit. */
 import { formatBytes, formatCount, formatRatio, formatSpread, markdownTable, significant } from '@twinprop/toolkit';
 import { describeContender, type ContenderAvailability, type ContenderId } from '../contenders.js';
+import { findUser, isMeasured, type UserContenderResult, type UserScenarioResult } from '../user-path.js';
 import { findRatio } from './ratios.js';
 import type { AdapterDiagnosis, AllocationResult, BenchReport, EngineResult, ProfileResult, Ratio, TargetResult, WorkloadResult } from './types.js';
 
@@ -68,6 +69,54 @@ export function renderRatioTable(workloads: readonly WorkloadResult[], ratios: r
     ];
   });
   return markdownTable([`${metric === 'train' ? 'training' : 'prediction'} throughput ratio`, ...workloads.map((w) => w.title)], rows);
+}
+
+/**
+ * One user-path scenario: each contender's whole-process time, training throughput and final
+ * accuracies (medians over the runs), and both ratios against tfjs-layers `fit` on each backend
+ * (its time ÷ this time; this throughput ÷ its throughput).
+ */
+export function renderUserScenario(u: UserScenarioResult): string {
+  const baselines = u.contenders.filter((c) => c.contender.way === 'layers').map((c) => c.contender.engine);
+  const ratioCells = (c: UserContenderResult): string[] =>
+    baselines.flatMap((b) => {
+      const base = findUser(u, 'layers', b);
+      if (base === undefined || c.contender.way === 'layers') return ['–', '–'];
+      return [formatRatio(base.processSeconds.median / c.processSeconds.median), formatRatio(c.samplesPerSecond.median / base.samplesPerSecond.median)];
+    });
+  const rows = u.contenders.map((c) =>
+    isMeasured(c)
+      ? [
+          c.label,
+          `${significant(c.processSeconds.median)} s`,
+          formatSpread(c.processSeconds.spread),
+          formatCount(c.samplesPerSecond.median),
+          formatSpread(c.samplesPerSecond.spread),
+          `${(c.testAccuracy * 100).toFixed(2)}%`,
+          `${(c.trainAccuracy * 100).toFixed(2)}%`,
+          significant(c.testLoss),
+          ...ratioCells(c),
+        ]
+      : [c.label, `error: ${shorten(c.error, 100)}`, '', '', '', '', '', '', ...baselines.flatMap(() => ['', ''])],
+  );
+  const head = [
+    'contender',
+    'whole process',
+    '±',
+    'train samples/s',
+    '±',
+    'test acc',
+    'train acc',
+    'test loss',
+    ...baselines.flatMap((b) => [`vs layers ${b}: time`, `vs layers ${b}: samples/s`]),
+  ];
+  return [
+    `### User path — ${u.title}: ${u.model}`,
+    '',
+    `${u.trainRows} training rows, ${u.testRows} test rows; ${u.repetitions} whole-process run(s) of each contender, round robin; medians, ± is half the min–max range over the median.`,
+    '',
+    markdownTable(head, rows),
+  ].join('\n');
 }
 
 export function renderTargets(targets: readonly TargetResult[]): string {
@@ -198,6 +247,7 @@ export function renderReport(report: BenchReport): string {
     '',
     `${m.cpu}, ${m.cores} cores, ${formatBytes(m.memoryBytes)} memory; ${m.os}/${m.arch}; Node ${m.node.replace(/^v/, '')} (V8 ${m.v8}).`,
     `Each contender: warm-up, then ${report.settings.repetitions} interleaved repetitions (round robin); medians shown, ± is half the min–max range over the median.`,
+    ...(report.settings.referenceThreads === undefined ? [] : [`The reference engine shares products of ≥ 2¹⁸ multiply-adds among ${report.settings.referenceThreads} thread(s); tfjs's wasm and cpu backends use one.`]),
     `FLOPs: ${report.flopFormula}.`,
     `Memory: ${report.settings.memoryMethod}.`,
     '',
@@ -211,6 +261,8 @@ export function renderReport(report: BenchReport): string {
     renderRatioTable(report.workloads, report.ratios, 'train'),
     '',
     renderRatioTable(report.workloads, report.ratios, 'predict'),
+    '',
+    ...(report.userPath ?? []).flatMap((u) => ['', renderUserScenario(u)]),
     '',
     '### Targets',
     '',

@@ -166,3 +166,44 @@ describe('fit', () => {
     await expect(fit(new LinearModel(), line, { epochs: 1, batchSize: 0, seed: 1 })).rejects.toThrow(/batch size/);
   });
 });
+
+describe("partialBatch 'carry' (the TensorFlow Playground's batching)", () => {
+  const rows7: Batch = { x: matrix(7, 1, [0, 1, 2, 3, 4, 5, 6]), y: matrix(7, 1, [0, 0, 0, 0, 0, 0, 0]) };
+
+  it('leaves the rows after the last full batch for the next epoch’s first batch, which takes them first', async () => {
+    const model = new LinearModel();
+    const result = await fit(model, rows7, { epochs: 3, batchSize: 3, seed: 1, shuffle: false, partialBatch: 'carry' });
+    // 7 rows, batch 3: epoch 1 updates on 0-2 and 3-5 (row 6 waits); epochs 2 and 3 start with 6.
+    expect(model.seen).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 0, 1, 2],
+      [3, 4, 5],
+      [6, 0, 1, 2],
+      [3, 4, 5],
+    ]);
+    expect(result.epochsCompleted).toBe(3);
+  });
+
+  it('with the default (update) the leftover is a smaller batch of its own', async () => {
+    const model = new LinearModel();
+    await fit(model, rows7, { epochs: 2, batchSize: 3, seed: 1, shuffle: false });
+    expect(model.seen).toEqual([[0, 1, 2], [3, 4, 5], [6], [0, 1, 2], [3, 4, 5], [6]]);
+  });
+
+  it('carries the previous epoch’s last rows under shuffling too, and resumes at an epoch boundary to the same batches', async () => {
+    const model = new LinearModel();
+    await fit(model, rows7, { epochs: 2, batchSize: 2, seed: 9, partialBatch: 'carry' });
+    const first = epochOrder(7, 9, 1);
+    const second = epochOrder(7, 9, 2);
+    expect(model.seen[3]).toEqual([first[6], second[0], second[1]]);
+    const resumed = new LinearModel();
+    await fit(resumed, rows7, { epochs: 2, batchSize: 2, seed: 9, partialBatch: 'carry', initialEpoch: 1 });
+    expect(resumed.seen[0]).toEqual(model.seen[3]);
+  });
+
+  it('refuses a batch larger than the training set (no batch would ever fill) and unknown modes', async () => {
+    await expect(fit(new LinearModel(), rows7, { epochs: 1, batchSize: 8, seed: 1, partialBatch: 'carry' })).rejects.toThrow(/must not exceed the 7 training rows/);
+    await expect(fit(new LinearModel(), rows7, { epochs: 1, batchSize: 2, seed: 1, partialBatch: 'keep' as 'carry' })).rejects.toThrow(/partialBatch must be/);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Batch, Model, PreparedData } from './engine.js';
 import { NonFiniteLossError, NonFiniteWeightsError, ShapeError } from './errors.js';
-import { accuracy, meanSquaredError } from './metrics.js';
+import { accuracy, classThreshold, meanSquaredError } from './metrics.js';
 import { deriveSeed, Rng } from './rng.js';
 import { namedParameters } from './weights.js';
 
@@ -35,6 +35,16 @@ export interface FitOptions {
   readonly seed: number;
   /** Shuffle rows each epoch (default true). */
   readonly shuffle?: boolean;
+  /**
+   * The rows left after an epoch's last full batch (when `batchSize` does not divide the training
+   * set): `update` (default) — they form a smaller last batch of their own; `carry` — the
+   * TensorFlow Playground's way: no update for them in this epoch, they join the **next** epoch's
+   * first batch (which then has `leftover + batchSize` rows, averaged over all of them). The
+   * leftover of the last epoch trained is never applied. Needs `batchSize` ≤ the training rows.
+   * (Carrying loses nothing: no update happens between the leftover rows and the next batch, so
+   * their gradients are the same whether taken then or now.)
+   */
+  readonly partialBatch?: 'update' | 'carry';
   /** Evaluated after every epoch. */
   readonly test?: Batch;
   /** Classification metrics (accuracy) are computed unless the task is `regression`. */
@@ -82,7 +92,17 @@ export function evaluateModel(
 ): { loss: number; accuracy?: number; mse?: number } {
   const loss = model.loss(data);
   const outputs = model.predict(data.x);
-  return task === 'regression' ? { loss, mse: meanSquaredError(outputs, data.y) } : { loss, accuracy: accuracy(outputs, data.y) };
+  return task === 'regression'
+    ? { loss, mse: meanSquaredError(outputs, data.y) }
+    : { loss, accuracy: accuracy(outputs, data.y, classThreshold(model.training.targets)) };
+}
+
+/** The previous epoch's last `leftover` rows, then this epoch's first `batchSize` rows. */
+function carriedRows(previous: Int32Array, order: Int32Array, leftover: number, batchSize: number): Int32Array {
+  const rows = new Int32Array(leftover + batchSize);
+  rows.set(previous.subarray(previous.length - leftover));
+  rows.set(order.subarray(0, batchSize), leftover);
+  return rows;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -101,8 +121,18 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
     throw new ShapeError(`batch size must be a positive integer (got ${options.batchSize})`);
   }
+  const carry = options.partialBatch === 'carry';
+  if (options.partialBatch !== undefined && options.partialBatch !== 'update' && !carry) {
+    throw new ShapeError(`partialBatch must be 'update' or 'carry' (got ${String(options.partialBatch)})`);
+  }
+  if (carry && options.batchSize > rows) {
+    throw new ShapeError(`with partialBatch 'carry' the batch size (${options.batchSize}) must not exceed the ${rows} training rows: no batch would ever fill`);
+  }
   const batchSize = Math.min(options.batchSize, rows);
-  const batchesPerEpoch = Math.ceil(rows / batchSize);
+  const batchesPerEpoch = carry ? Math.floor(rows / batchSize) : Math.ceil(rows / batchSize);
+  const leftover = carry ? rows - batchesPerEpoch * batchSize : 0;
+  const orderOf = (e: number): Int32Array => (options.order ?? epochOrder)(rows, options.seed, e, options.shuffle ?? true);
+  const threshold = classThreshold(model.training.targets);
   const task = options.task ?? 'binary';
   const history: EpochLog[] = [];
   const started = performance.now();
@@ -117,7 +147,9 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
   try {
     while (epoch < options.epochs && !stopped) {
       const current = epoch + 1;
-      const order = (options.order ?? epochOrder)(rows, options.seed, current, options.shuffle ?? true);
+      const order = orderOf(current);
+      // Under `carry`, the first batch also takes the previous epoch's leftover rows, first.
+      const carried = leftover > 0 && current > 1 ? carriedRows(orderOf(current - 1), order, leftover, batchSize) : undefined;
       let lossSum = 0;
       let lossRows = 0;
       batchesCompleted = firstBatch;
@@ -128,13 +160,15 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
         }
         const start = b * batchSize;
         const end = Math.min(rows, start + batchSize);
+        const batch = b === 0 && carried !== undefined ? { order: carried, start: 0, end: carried.length } : { order, start, end };
         const t0 = performance.now();
-        const loss = model.trainStep(data, { order, start, end }, true) ?? Number.NaN;
+        const loss = model.trainStep(data, batch, true) ?? Number.NaN;
         trainingMs += performance.now() - t0;
-        samples += end - start;
+        const batchRows = batch.end - batch.start;
+        samples += batchRows;
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(current, b + 1, loss);
-        lossSum += loss * (end - start);
-        lossRows += end - start;
+        lossSum += loss * batchRows;
+        lossRows += batchRows;
         batchesCompleted = b + 1;
         options.onBatchEnd?.({ epoch: current, batch: b, loss });
         if (performance.now() - lastYield > 50) {
@@ -151,7 +185,7 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
       const log: EpochLog = {
         epoch: current,
         trainLoss: lossRows > 0 ? lossSum / lossRows : Number.NaN,
-        ...(task === 'regression' ? {} : { trainAccuracy: accuracy(model.predict(train.x), train.y) }),
+        ...(task === 'regression' ? {} : { trainAccuracy: accuracy(model.predict(train.x), train.y, threshold) }),
         ...(options.test === undefined ? {} : testMetrics(model, options.test, task)),
         seconds: (performance.now() - started) / 1000,
       };

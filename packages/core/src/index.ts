@@ -9,6 +9,7 @@ export * from './rng.js';
 export * from './init.js';
 export * from './data.js';
 export * from './metrics.js';
+export * from './features.js';
 export * from './fit.js';
 export * from './model-file.js';
 export * from './model-file-node.js';

@@ -2,14 +2,15 @@ import { ShapeError } from './errors.js';
 import type { Matrix } from './weights.js';
 
 /**
- * The class each row stands for: with one column, 1 if the value is > 0.5 else 0 (a sigmoid
- * probability, or a 0/1 target); with K columns, the index of the largest value (first on ties).
+ * The class each row stands for: with one column, 1 if the value is > `threshold` else 0 — 0.5
+ * for a sigmoid probability or a 0/1 target, 0 for a tanh output or a ±1 target (see
+ * {@link classThreshold}); with K columns, the index of the largest value (first on ties).
  */
-export function classesOf(m: Matrix): Int32Array {
+export function classesOf(m: Matrix, threshold = 0.5): Int32Array {
   const out = new Int32Array(m.rows);
   for (let r = 0; r < m.rows; r++) {
     if (m.cols === 1) {
-      out[r] = (m.data[r] ?? 0) > 0.5 ? 1 : 0;
+      out[r] = (m.data[r] ?? 0) > threshold ? 1 : 0;
       continue;
     }
     let best = 0;
@@ -32,12 +33,23 @@ function assertSameShape(a: Matrix, b: Matrix): void {
   }
 }
 
-/** Fraction of rows whose predicted class equals the target class. */
-export function accuracy(outputs: Matrix, targets: Matrix): number {
+/**
+ * Where a one-column output splits its two classes: 0.5 for 0/1 targets, 0 for the Playground's
+ * ±1 targets (`signed`: the class is the sign, as the Playground's discretized output shows it).
+ */
+export function classThreshold(targets: 'zeroOne' | 'signed' | undefined): number {
+  return targets === 'signed' ? 0 : 0.5;
+}
+
+/**
+ * Fraction of rows whose predicted class equals the target class ({@link classesOf} with the
+ * same `threshold` for both; use {@link classThreshold}).
+ */
+export function accuracy(outputs: Matrix, targets: Matrix, threshold = 0.5): number {
   assertSameShape(outputs, targets);
   if (outputs.rows === 0) return Number.NaN;
-  const predicted = classesOf(outputs);
-  const actual = classesOf(targets);
+  const predicted = classesOf(outputs, threshold);
+  const actual = classesOf(targets, threshold);
   let correct = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === actual[i]) correct++;
   return correct / predicted.length;

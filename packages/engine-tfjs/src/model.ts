@@ -11,6 +11,8 @@ import {
   untrainableReason,
   validateSpec,
   validateTrainingConfig,
+  DEAD_LINKS_SLOT,
+  SpecError,
   type Batch,
   type Activation,
   type BatchRows,
@@ -26,7 +28,7 @@ import {
 import { activateBackend } from './backend.js';
 import { ENGINE_NAME, type TfjsBackend } from './names.js';
 import { matrixToTensor, readFloat32, tensorsToWeights, weightsToTensors } from './convert.js';
-import { regularizationRates, TFJS_OPS, type TfjsOps } from './ops.js';
+import { clampedRegularizationStep, regularizationGradient, regularizationRates, TFJS_OPS, type TfjsOps } from './ops.js';
 import { TfjsOptimizer, TFJS_UPDATES, type TfjsUpdates } from './optimizers.js';
 
 /**
@@ -119,6 +121,8 @@ export class TfjsModel implements Model {
   private readonly params: tf.Variable[] = [];
   private readonly optimizer: TfjsOptimizer;
   private readonly rates: { l1: number; l2: number };
+  /** Under `clampAtZero` (the Playground's L1): per kernel, a 0/1 float32 mask of dead links. */
+  private readonly deadLinks: tf.Variable[] | undefined;
   /** Why gradient training is refused, when a layer is `step`. */
   private readonly untrainable: string | undefined;
   private readonly prepared = new Set<TfjsPreparedData>();
@@ -150,6 +154,8 @@ export class TfjsModel implements Model {
       });
     });
     this.optimizer = new TfjsOptimizer(this.training.optimizer, this.params, updates);
+    this.deadLinks =
+      training.regularization?.clampAtZero === true ? tf.tidy(() => this.kernels.map((kernel) => tf.variable(tf.zerosLike(kernel), false))) : undefined;
   }
 
   /** σ(z) from this model's activation ops. */
@@ -200,14 +206,16 @@ export class TfjsModel implements Model {
     return penalty === undefined ? data : tf.add(data, penalty);
   }
 
-  /** ∂loss/∂θ in parameter order, regularization included. Call inside a tidy. */
-  private gradients(x: tf.Tensor2D, y: tf.Tensor2D): { dataLoss: tf.Scalar; dLossDParams: tf.Tensor[] } {
+  /** ∂loss/∂θ in parameter order, regularization included unless `regularize` is false. Call inside a tidy. */
+  private gradients(x: tf.Tensor2D, y: tf.Tensor2D, regularize = true): { dataLoss: tf.Scalar; dLossDParams: tf.Tensor[] } {
     const { value, grads } = tf.variableGrads(() => this.dataLoss(this.logits(x, true), y), this.params);
     const dLossDParams = this.params.map((param, i) => {
       const dDataLossDParam = grads[param.name];
       if (dDataLossDParam === undefined) throw new Error(`tf.variableGrads returned no gradient for parameter ${i}`);
       const dPenaltyDParam =
-        this.rates.l1 === 0 && this.rates.l2 === 0 ? undefined : this.ops.regularization.gradient(param, i % 2 === 0 ? 'kernel' : 'bias', this.rates);
+        !regularize || (this.rates.l1 === 0 && this.rates.l2 === 0)
+          ? undefined
+          : this.ops.regularization.gradient(param, i % 2 === 0 ? 'kernel' : 'bias', this.rates);
       return dPenaltyDParam === undefined ? dDataLossDParam : tf.add(dDataLossDParam, dPenaltyDParam);
     });
     return { dataLoss: value, dLossDParams };
@@ -276,10 +284,24 @@ export class TfjsModel implements Model {
       const batchRows = tf.slice(orderTensor, [start], [end - start]);
       const x = tf.gather(prepared.x, batchRows);
       const y = tf.gather(prepared.y, batchRows);
-      const { dataLoss: data, dLossDParams } = this.gradients(x, y);
+      const deadLinks = this.deadLinks;
+      const { dataLoss: data, dLossDParams } = this.gradients(x, y, deadLinks === undefined);
       // The loss before the update; computed (eagerly) before any parameter changes.
       const total = returnLoss ? this.totalLoss(data) : undefined;
-      this.optimizer.apply(this.params, dLossDParams);
+      if (deadLinks === undefined) {
+        this.optimizer.apply(this.params, dLossDParams);
+        return total;
+      }
+      // The Playground's update: dead links get no data step; the data step (the optimizer's);
+      // then the regularization step, its derivative taken at the weights before the data step.
+      const dRegularizationDKernels = this.kernels.map((kernel) => regularizationGradient(kernel, this.rates) ?? tf.zerosLike(kernel));
+      const masked = dLossDParams.map((g, i) => (i % 2 === 0 ? tf.mul(g, tf.sub(1, deadLinks[i / 2]!)) : g));
+      this.optimizer.apply(this.params, masked);
+      this.kernels.forEach((kernel, l) => {
+        const step = clampedRegularizationStep(kernel, dRegularizationDKernels[l]!, deadLinks[l]!, this.training.optimizer.learningRate);
+        kernel.assign(step.kernel);
+        deadLinks[l]!.assign(step.dead);
+      });
       return total;
     });
     // The only host sync of a step, and only when asked for.
@@ -317,19 +339,40 @@ export class TfjsModel implements Model {
 
   getOptimizerState(): OptimizerState {
     this.activateBackend();
-    return this.optimizer.getState();
+    const state = this.optimizer.getState();
+    if (this.deadLinks === undefined) return state;
+    const deadLinks = tf.tidy(() => this.deadLinks!.flatMap((mask, l) => [mask.clone(), tf.zerosLike(this.biases[l]!)]));
+    try {
+      return { ...state, slots: { ...state.slots, [DEAD_LINKS_SLOT]: tensorsToWeights(deadLinks) } };
+    } finally {
+      for (const t of deadLinks) t.dispose();
+    }
   }
 
   setOptimizerState(state: OptimizerState): void {
     this.activateBackend();
-    const slots = Object.fromEntries(Object.entries(state.slots).map(([name, weights]) => [name, privateCopy(weights)]));
+    const { [DEAD_LINKS_SLOT]: mask, ...own } = state.slots;
+    const slots = Object.fromEntries(Object.entries(this.deadLinks === undefined ? state.slots : own).map(([name, weights]) => [name, privateCopy(weights)]));
+    if (this.deadLinks !== undefined && mask === undefined) {
+      throw new SpecError(`optimizerState.slots.${DEAD_LINKS_SLOT}`, 'missing; clampAtZero keeps the dead links there');
+    }
     this.optimizer.setState({ ...state, slots }, this.spec);
+    if (this.deadLinks !== undefined && mask !== undefined) {
+      assertWeightsMatchSpec(this.spec, mask);
+      const deadLinks = this.deadLinks;
+      tf.tidy(() => {
+        weightsToTensors(privateCopy(mask)).forEach((value, i) => {
+          if (i % 2 === 0) deadLinks[i / 2]!.assign(tf.cast(tf.notEqual(value, 0), 'float32'));
+        });
+      });
+    }
   }
 
   dispose(): void {
     if (this.disposed) return;
     for (const data of [...this.prepared]) data.dispose();
     for (const variable of this.params) variable.dispose();
+    for (const variable of this.deadLinks ?? []) variable.dispose();
     this.optimizer.dispose();
     this.disposed = true;
   }

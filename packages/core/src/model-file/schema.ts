@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TrainingConfig } from '../engine.js';
+import { INPUT_FEATURES, type InputFeatures } from '../features.js';
 import { LOSSES } from '../loss.js';
 import { OPTIMIZERS, type OptimizerState } from '../optimizer.js';
 import type { ModelSpec } from '../spec.js';
@@ -45,6 +46,11 @@ export interface ModelMetadata {
   readonly classNames?: readonly string[];
   readonly featureNames?: readonly string[];
   readonly standardization?: Standardization;
+  /**
+   * The model's inputs are derived features of two raw columns (the Playground's X₁², sin X₁, …):
+   * `predict` reads the raw columns named in `from` and computes `features` before the first layer.
+   */
+  readonly inputFeatures?: InputFeatures;
   readonly createdAt?: string;
   /** Anything else an app wants to keep (JSON values). */
   readonly extra?: Readonly<Record<string, unknown>>;
@@ -75,6 +81,7 @@ const metadataJson = z
     classNames: z.array(z.string()),
     featureNames: z.array(z.string()),
     standardization: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()) }).strict(),
+    inputFeatures: z.object({ from: z.tuple([z.string(), z.string()]), features: z.array(z.enum(INPUT_FEATURES)) }).strict(),
     createdAt: z.string(),
     extra: z.record(z.string(), z.unknown()),
   })
@@ -89,7 +96,8 @@ export const fileJson = z
       .object({
         loss: z.enum(LOSSES),
         optimizer: z.unknown(),
-        regularization: z.object({ l1: z.number().nonnegative(), l2: z.number().nonnegative() }).partial().strict().optional(),
+        regularization: z.object({ l1: z.number().nonnegative(), l2: z.number().nonnegative(), clampAtZero: z.boolean() }).partial().strict().optional(),
+        targets: z.enum(['zeroOne', 'signed']).optional(),
       })
       .strict(),
     weights: weightsJson,

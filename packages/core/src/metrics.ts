@@ -34,11 +34,13 @@ function assertSameShape(a: Matrix, b: Matrix): void {
 }
 
 /**
- * Where a one-column output splits its two classes: 0.5 for 0/1 targets, 0 for the Playground's
- * ±1 targets (`signed`: the class is the sign, as the Playground's discretized output shows it).
+ * Where a one-column output splits its two classes ({@link classesOf}: class 1 above it): 0.5 for
+ * 0/1 targets; for the Playground's ±1 targets (`signed`) the sign, with 0 itself counted as +1 as
+ * the Playground's discretized output shows it — so the threshold is the largest number below 0
+ * (`−Number.MIN_VALUE`), and `v > threshold` is `v ≥ 0`.
  */
 export function classThreshold(targets: 'zeroOne' | 'signed' | undefined): number {
-  return targets === 'signed' ? 0 : 0.5;
+  return targets === 'signed' ? -Number.MIN_VALUE : 0.5;
 }
 
 /**

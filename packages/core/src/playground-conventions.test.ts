@@ -3,7 +3,7 @@ import { validateTrainingConfig, optimizerSlotsFor, type TrainingConfig } from '
 import { applyInputFeatures, INPUT_FEATURES } from './features.js';
 import { initializeWeights } from './init.js';
 import { batchLoss, clampedSgdStep, DEAD_LINKS_SLOT } from './loss.js';
-import { accuracy, classThreshold } from './metrics.js';
+import { accuracy, classesOf, classThreshold } from './metrics.js';
 import { parseModelFile, serializeModelFile, type ModelFile } from './model-file.js';
 import { optimizer } from './optimizer.js';
 import { Rng } from './rng.js';
@@ -54,8 +54,9 @@ describe('clampedSgdStep (the Playground’s L1)', () => {
 
 describe('signed targets', () => {
   it('classify by sign: 0 is the threshold for outputs and ±1 targets', () => {
-    expect(classThreshold('signed')).toBe(0);
     expect(classThreshold(undefined)).toBe(0.5);
+    // An output of exactly 0 (every point under initZero at epoch 0) is +1, as the Playground shows it; −0 too.
+    expect(Array.from(classesOf(matrixFromRows([[0], [-0], [-1e-300], [1e-300]]), classThreshold('signed')))).toEqual([1, 1, 0, 1]);
     const outputs = matrixFromRows([[0.3], [-0.2], [0.01], [-0.9]]);
     const targets = matrixFromRows([[1], [-1], [1], [-1]]);
     expect(accuracy(outputs, targets, classThreshold('signed'))).toBe(1);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ACTIVATION_DEFINITIONS, classesOf, cloneWeights, readModelFile, type Matrix, type Model, type ModelFile, type Task } from '@twinprop/core';
+import { ACTIVATION_DEFINITIONS, classesOf, cloneWeights, type Matrix, type Model, type ModelFile, type Task } from '@twinprop/core';
+import { readModelFile } from '@twinprop/core/node';
 import { engines } from '@twinprop/toolkit';
 import { classNamesFor } from './data.js';
 import { engineRequest, engineSelector, type EngineOptions } from './engine-options.js';

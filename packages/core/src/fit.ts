@@ -105,7 +105,29 @@ function carriedRows(previous: Int32Array, order: Int32Array, leftover: number, 
   return rows;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Resolves in a later macrotask, so that signal handlers (Ctrl-C), timers, I/O and — in a browser —
+ * rendering and input get their turn; the same in Node, browsers and workers. A MessageChannel
+ * message is a macrotask without the 4 ms clamp browsers put on nested `setTimeout(…, 0)`; each
+ * yield takes a new channel, closed on arrival: Node delivers a port's queued messages in one go
+ * (up to 1000) without turning its event loop, so one shared channel would hold off signals and
+ * I/O for as long. Where there is no MessageChannel, `setTimeout(…, 0)`.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof MessageChannel !== 'function') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    // Typed as both runtimes have it (Node's typings leave out `onmessage`, which Node supports).
+    const { port1, port2 } = new MessageChannel() as unknown as Record<'port1' | 'port2', { onmessage: (() => void) | null; postMessage(message: undefined): void; close(): void }>;
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(undefined);
+  });
+}
 
 /**
  * The one training loop every engine shares: for each epoch, a seeded shuffle, minibatches of

@@ -12,7 +12,6 @@ export * from './metrics.js';
 export * from './features.js';
 export * from './fit.js';
 export * from './model-file.js';
-export * from './model-file-node.js';
 export * from './registry.js';
 export * from './agreement.js';
 export * from './delegating.js';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { readModelFile } from '@twinprop/core';
+import { readModelFile } from '@twinprop/core/node';
 import { EXPORT_FORMATS, exportOnnx, exportTfjs, FORMAT_NAMES, writeFileAtomic, writeTfjsExport, type ExportFormat, type ExportReport } from '@twinprop/interchange';
 import { renderPairs } from '@twinprop/toolkit';
 import { UsageError } from '../errors.js';

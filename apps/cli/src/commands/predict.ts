@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { DataError, ShapeError, writeFileAtomic, type Matrix } from '@twinprop/core';
+import { DataError, ShapeError, type Matrix } from '@twinprop/core';
+import { writeFileAtomic } from '@twinprop/core/node';
 import { FLOAT32_MAX, formatCsvRow, loadCsvFeatures, readCsvFeatures, type CsvFeatureOptions, type CsvFeatures } from '@twinprop/datasets';
 import { featureColumnsByName } from '../align.js';
 import { csvOptionsFor, scaleWith, STDIN } from '../data.js';

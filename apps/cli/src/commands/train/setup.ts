@@ -3,7 +3,6 @@ import {
   deriveSeed,
   initializeWeights,
   optimizer,
-  readModelFile,
   Rng,
   type Dataset,
   type DType,
@@ -14,6 +13,7 @@ import {
   type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
+import { readModelFile } from '@twinprop/core/node';
 import { dataFingerprint, fitToSpec, loadSource, standardizeByDefault } from '../../data.js';
 import { DEFAULT_ENGINE, isRegisteredEngine, type EngineOptions, type EnginePreference } from '../../engine-options.js';
 import { UsageError } from '../../errors.js';

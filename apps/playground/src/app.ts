@@ -4,7 +4,7 @@
  * engine's heatmap and loss and their agreement shown live.
  */
 import { serializeModelFile, type EngineStatus, type Matrix, type ModelFile, type ResolvedEngine, type Weights } from '@twinprop/core';
-import { playgroundDataset, type PlaygroundDataset } from '@twinprop/datasets';
+import { playgroundPoints } from '@twinprop/datasets/playground';
 import { parseUploadedCsv, CsvUploadError, type UploadedPoints } from './data/csv.js';
 import { playgroundRunData, runSetup, uploadedRunData, type RunData } from './data/run-data.js';
 import { LayerProbe } from './engines/probe.js';
@@ -15,7 +15,7 @@ import { activeFeatures, freshSeed, offeredFeatures, type Settings } from './sta
 import { classColor, divergingColor, type Rgb } from './view/colors.js';
 import { buildControls, type Controls, type Effect } from './view/controls.js';
 import { formatEpoch, formatNumber, h } from './view/dom.js';
-import { gridPoints, Heatmap, type HeatmapValues } from './view/heatmap.js';
+import { gridPoints, Heatmap, type HeatmapValues, type PlotPoint } from './view/heatmap.js';
 import { LossChart } from './view/loss-chart.js';
 import { NetworkView, MAX_HIDDEN_LAYERS, MAX_NEURONS, type NodeId } from './view/network-view.js';
 import { INPUT_FEATURE_DEFINITIONS, type InputFeature } from '@twinprop/core';
@@ -35,6 +35,8 @@ const THUMB_DENSITY = DENSITY / THUMB_FACTOR;
 export interface Snapshot {
   readonly epoch: number;
   readonly playing: boolean;
+  /** No epoch in progress: every engine stands at `epoch`. */
+  readonly settled: boolean;
   readonly hash: string;
   readonly data: { readonly name: string; readonly task: string; readonly train: number; readonly test: number };
   readonly spec: unknown;
@@ -51,6 +53,8 @@ export interface Snapshot {
   readonly notices: readonly string[];
   /** Heatmap redraws per second over the last second (while playing). */
   readonly framesPerSecond: number;
+  /** Mean time of the last (up to 60) redraws, in ms. */
+  readonly redrawMs: number;
 }
 
 export interface PlaygroundHook {
@@ -112,6 +116,8 @@ export class PlaygroundApp {
   private training = false;
   private dirty = true;
   private frames: number[] = [];
+  /** How long the last redraws took (ms), for the snapshot. */
+  private redrawTimes: number[] = [];
   private resolveReady: () => void = () => undefined;
   readonly ready: Promise<void> = new Promise((resolve) => (this.resolveReady = resolve));
 
@@ -132,7 +138,7 @@ export class PlaygroundApp {
       {
         toggleFeature: (name) => {
           const f = name as InputFeature;
-          void this.change({ inputs: { ...this.settings.inputs, [f]: !this.settings.inputs[f] } }, 'reset');
+          void this.change({ features: { ...this.settings.features, [f]: !this.settings.features[f] } }, 'reset');
         },
         addLayer: () => {
           if (this.settings.networkShape.length < MAX_HIDDEN_LAYERS) void this.change({ networkShape: [...this.settings.networkShape, 2] }, 'reset');
@@ -191,16 +197,15 @@ export class PlaygroundApp {
   }
 
   private drawThumbnails(): void {
-    const names: Record<string, PlaygroundDataset> = { circle: 'circle', xor: 'xor', gauss: 'gauss', spiral: 'spiral', 'reg-plane': 'plane', 'reg-gauss': 'multigauss' };
+    // As the Playground: 200 points without noise per dataset (from an unseeded stream: only a picture).
     for (const [name, canvas] of this.controls.thumbnails) {
       const ctx = canvas.getContext('2d');
       if (ctx === null) continue;
-      const data = playgroundDataset(names[name]!, { points: 200, seed: 1 });
-      for (let r = 0; r < data.x.rows; r++) {
-        const label = data.task === 'regression' ? data.y.data[r]! : data.y.data[r]! > 0.5 ? 1 : -1;
-        const c = divergingColor(label);
+      const { x, label } = playgroundPoints(name, { points: 200, noise: 0, random: { next: Math.random }, shuffle: false });
+      for (let r = 0; r < label.length; r++) {
+        const c = divergingColor(label[r]!);
         ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
-        ctx.fillRect((100 * (data.x.data[2 * r]! + 6)) / 12, (100 * (data.x.data[2 * r + 1]! + 6)) / 12, 4, 4);
+        ctx.fillRect((100 * (x[2 * r]! + 6)) / 12, (100 * (x[2 * r + 1]! + 6)) / 12, 4, 4);
       }
     }
   }
@@ -379,14 +384,21 @@ export class PlaygroundApp {
     this.record();
   }
 
-  /** Training time per animation frame: what is left of a 60 Hz frame after a redraw. */
-  private static readonly FRAME_BUDGET_MS = 8;
+  /**
+   * Training time per animation frame: what a 60 Hz frame (16.7 ms) leaves after the last redraw
+   * and a margin for the browser, at least 2 ms.
+   */
+  private budget(): number {
+    const redraw = this.redrawTimes.at(-1) ?? 8;
+    return Math.max(2, 13 - redraw);
+  }
 
   /** One slice of training, in lockstep; records the losses when an epoch completes. */
   private async slice(): Promise<void> {
     const run = this.run;
-    if (run === undefined) return;
-    if (await run.advance(PlaygroundApp.FRAME_BUDGET_MS)) {
+    // Queued behind a step or a pause, it may find nothing left to do.
+    if (run === undefined || !(this.playing || run.midEpoch)) return;
+    if (await run.advance(this.budget())) {
       this.record();
     }
     this.dirty = true;
@@ -422,8 +434,9 @@ export class PlaygroundApp {
     const run = this.run;
     const inputs = this.inputs;
     if (run === undefined || inputs === undefined) return;
+    const started = performance.now();
     this.dirty = false;
-    const task = run.setup.task;
+    const task = run.setup.fit.task;
     const reference = run.runs[0]!;
     const weights = reference.model.getWeights();
     const main = reference.model.predict(inputs.main);
@@ -451,7 +464,7 @@ export class PlaygroundApp {
     const data = this.data;
     if (data !== undefined) {
       const colorOf = (label: number): Rgb => (task === 'multiclass' ? classColor(label) : divergingColor(label));
-      this.heatmap.drawPoints(data.trainPoints, this.settings.showTestData ? data.testPoints : [], colorOf);
+      this.heatmap.drawPoints(data.trainPoints, this.settings.showTestData ? data.testPoints : NO_POINTS, colorOf);
     }
     run.runs.forEach((r, i) => {
       const card = this.engineCards[i];
@@ -469,6 +482,8 @@ export class PlaygroundApp {
     // Compared only where every engine stands at the same epoch.
     if (!run.midEpoch) this.agreement = run.runs.length < 2 ? undefined : run.agreement(run.runs[0]!, run.runs[1]!, this.cardGrids[0], this.cardGrids[1]);
     this.showAgreement();
+    this.redrawTimes.push(performance.now() - started);
+    if (this.redrawTimes.length > 60) this.redrawTimes.shift();
   }
 
   /** The output heatmap while the pointer is on a neuron: that neuron at full resolution. */
@@ -549,8 +564,8 @@ export class PlaygroundApp {
         engine: r.model.engine,
         backend: r.model.backend,
         dataset: data.name,
-        task: run.setup.task,
-        batchSize: run.setup.batchSize,
+        task: run.setup.fit.task,
+        batchSize: run.setup.fit.batchSize,
         epochs: run.epoch,
         epochsCompleted: run.epoch,
         batchesCompleted: 0,
@@ -618,6 +633,7 @@ export class PlaygroundApp {
     return {
       epoch: run?.epoch ?? 0,
       playing: this.playing,
+      settled: run?.midEpoch !== true,
       hash: window.location.hash,
       data: { name: data?.name ?? '', task: data?.task ?? '', train: data?.train.x.rows ?? 0, test: data?.test.x.rows ?? 0 },
       spec: run?.setup.spec,
@@ -633,9 +649,12 @@ export class PlaygroundApp {
       backends: this.backends.map((b) => ({ id: b.id, available: b.available, detail: b.available ? b.detail : b.reason })),
       notices: [...this.notices],
       framesPerSecond: this.frames.filter((t) => t > now - 1000).length,
+      redrawMs: this.redrawTimes.length === 0 ? Number.NaN : this.redrawTimes.reduce((a, b) => a + b, 0) / this.redrawTimes.length,
     };
   }
 }
+
+const NO_POINTS: readonly PlotPoint[] = [];
 
 /** Every `factor`-th point of a `density × density` grid in both directions (rows of `m` are grid points). */
 function subsample(m: Matrix, density: number, factor: number): Matrix {

@@ -4,14 +4,21 @@
  * uploaded CSV. Labels as the Playground has them: ±1 for two classes, real targets for regression;
  * one-hot over K classes for multiclass (twinprop only).
  */
-import { initializeWeights, optimizer, type Batch, type Matrix, type ModelSpec, type RandomSource, type Regularization, type TrainingConfig, type Weights } from '@twinprop/core';
+import { initializeWeights, type Batch, type Matrix, type RandomSource } from '@twinprop/core';
+import {
+  playgroundData,
+  playgroundFitOptions,
+  playgroundInitializers,
+  playgroundRandom,
+  playgroundSpec,
+  playgroundTraining,
+} from '@twinprop/datasets/playground';
 import type { PlotPoint } from '../view/heatmap.js';
 import { activeFeatures, type Settings } from '../state/settings.js';
 import type { RunSetup } from '../engines/twin.js';
 import type { UploadedPoints } from './csv.js';
-import { playgroundPoints, seededRandom } from './playground-source.js';
 
-export type Task = RunSetup['task'];
+export type Task = RunSetup['fit']['task'];
 
 export interface RunData {
   /** What the data are: a Playground dataset's name, or the uploaded file's. */
@@ -37,22 +44,22 @@ function plotPoints(x: Matrix, labels: ArrayLike<number>): PlotPoint[] {
 
 /** The Playground's data for `settings`, as its page makes them on load. */
 export function playgroundRunData(settings: Settings): RunData {
-  const { train, test, random, name, task } = playgroundPoints(settings);
+  const { train, test, random } = playgroundData(settings);
   return {
-    name,
-    task,
+    name: train.name,
+    task: train.task === 'regression' ? 'regression' : 'binary',
     train,
     test,
     trainPoints: plotPoints(train.x, train.y.data),
     testPoints: plotPoints(test.x, test.y.data),
-    classNames: task === 'binary' ? ['−1', '+1'] : [],
+    classNames: train.classNames ?? [],
     random,
   };
 }
 
 /** An uploaded CSV's points, shuffled with the seed and split by `percTrainData` as the Playground splits. */
 export function uploadedRunData(upload: UploadedPoints, settings: Settings): RunData {
-  const random = seededRandom(settings.seed);
+  const random = playgroundRandom(settings.seed);
   const order = Array.from({ length: upload.rows }, (_, i) => i);
   // The Playground's shuffle (dataset.ts): Fisher–Yates from the end, index = ⌊random·counter⌋.
   for (let counter = order.length; counter > 0; ) {
@@ -92,33 +99,18 @@ export function uploadedRunData(upload: UploadedPoints, settings: Settings): Run
 
 /**
  * The model, its initial weights and its training for `settings` on `data`, as the Playground
- * builds its network: the chosen activation on every hidden layer, tanh output for two classes
- * (±1 targets) and linear for regression, kernels U[−0.5, 0.5) drawn unit by unit from the
- * seeded stream, biases 0.1 (all zero with `initZero`, after the same draws); half squared
- * error, plain SGD, the Playground's L1 with dead links or L2. Multiclass (twinprop only): a
- * softmax output of K units with cross-entropy.
+ * builds its network (`@twinprop/datasets/playground`: its spec, its initializers drawn from the
+ * seeded stream where the data left it, its training and its epochs). Multiclass (twinprop only):
+ * the same network with a softmax output of K units and cross-entropy.
  */
 export function runSetup(settings: Settings, data: RunData): RunSetup {
-  const features = activeFeatures(settings);
-  const classes = data.task === 'multiclass' ? data.classNames.length : 1;
-  const spec: ModelSpec = {
-    inputSize: features.length,
-    hidden: settings.networkShape.map((units) => ({ units, activation: settings.activation })),
-    output: { units: classes, activation: data.task === 'multiclass' ? 'softmax' : data.task === 'regression' ? 'linear' : 'tanh' },
-  };
-  let weights: Weights = initializeWeights(spec, data.random, 'float64', { kernel: 'playground', bias: 'playground' });
-  if (settings.initZero) weights = { dtype: 'float64', layers: weights.layers.map((l) => ({ kernel: { ...l.kernel, data: new Float64Array(l.kernel.data.length) }, bias: { ...l.bias, data: new Float64Array(l.bias.data.length) } })) };
-  const regularization: Regularization | undefined =
-    settings.regularization === 'L1'
-      ? { l1: settings.regularizationRate, clampAtZero: true }
-      : settings.regularization === 'L2'
-        ? { l2: settings.regularizationRate }
-        : undefined;
-  const training: TrainingConfig = {
-    loss: data.task === 'multiclass' ? 'softmaxCrossEntropy' : 'halfSquaredError',
-    optimizer: optimizer('sgd', { learningRate: settings.learningRate }),
-    ...(regularization === undefined ? {} : { regularization }),
-    ...(data.task === 'binary' ? { targets: 'signed' as const } : {}),
-  };
-  return { spec, weights, training, train: data.train, test: data.test, features, batchSize: settings.batchSize, task: data.task };
+  const state = { ...settings, problem: data.task === 'regression' ? 'regression' : 'classification' } as const;
+  const playground = playgroundSpec(state);
+  const classes = data.classNames.length;
+  const spec = data.task === 'multiclass' ? { ...playground, output: { units: classes, activation: 'softmax' as const } } : playground;
+  const weights = initializeWeights(spec, data.random, 'float64', playgroundInitializers(state));
+  const { targets: _signed, ...rest } = playgroundTraining(state);
+  const training = data.task === 'multiclass' ? { ...rest, loss: 'softmaxCrossEntropy' as const } : playgroundTraining(state);
+  const fit = { ...playgroundFitOptions(state), task: data.task };
+  return { spec, weights, training, train: data.train, test: data.test, features: activeFeatures(settings), fit };
 }

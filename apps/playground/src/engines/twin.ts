@@ -9,10 +9,10 @@ import {
   cloneWeights,
   compareWeights,
   fit,
-  meanSquaredError,
   worstAbs,
   type Batch,
   type Engine,
+  type FitOptions,
   type InputFeature,
   type Matrix,
   type Model,
@@ -20,6 +20,7 @@ import {
   type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
+import { playgroundLoss } from '@twinprop/datasets/playground';
 import { gradientCheck, type GradientCheckReport } from '@twinprop/engine-reference';
 import type { ResolvedEngine } from '@twinprop/core';
 
@@ -33,8 +34,8 @@ export interface RunSetup {
   readonly train: Batch;
   readonly test: Batch;
   readonly features: readonly InputFeature[];
-  readonly batchSize: number;
-  readonly task: 'binary' | 'multiclass' | 'regression';
+  /** How an epoch is trained: the Playground's batch size, no shuffling, carried partial batches. */
+  readonly fit: Pick<FitOptions, 'batchSize' | 'seed' | 'shuffle' | 'partialBatch'> & { readonly task: 'binary' | 'multiclass' | 'regression' };
 }
 
 /** One engine of the twin and what it has done. */
@@ -82,10 +83,10 @@ export interface Agreement {
  * The loss the Playground shows: the mean over points of ½(ŷ − y)² (no regularization), for
  * every task but multiclass, where it is the mean cross-entropy of the model's own loss.
  */
-export function displayLoss(model: Model, data: Batch, task: RunSetup['task']): number {
+export function displayLoss(model: Model, data: Batch, task: RunSetup['fit']['task']): number {
   // The model's loss includes regularization; the Playground never shows it, so neither does the page.
   if (task === 'multiclass') return model.loss(data) - regularizationPenalty(model);
-  return meanSquaredError(model.predict(data.x), data.y) / 2;
+  return playgroundLoss(model.predict(data.x), data.y);
 }
 
 function regularizationPenalty(model: Model): number {
@@ -122,8 +123,8 @@ export class TwinRun {
   }
 
   private evaluate(run: EngineRun): void {
-    run.trainLoss = displayLoss(run.model, this.train, this.setup.task);
-    run.testLoss = this.test.x.rows > 0 ? displayLoss(run.model, this.test, this.setup.task) : Number.NaN;
+    run.trainLoss = displayLoss(run.model, this.train, this.setup.fit.task);
+    run.testLoss = this.test.x.rows > 0 ? displayLoss(run.model, this.test, this.setup.fit.task) : Number.NaN;
   }
 
   /** Whether an epoch is in progress (some engine has started it, not all have finished it). */
@@ -152,7 +153,7 @@ export class TwinRun {
     const deadline = performance.now() + budgetMs;
     const next = this.epoch + 1;
     const rows = this.train.x.rows;
-    const batchSize = Math.min(this.setup.batchSize, rows);
+    const batchSize = Math.min(this.setup.fit.batchSize, rows);
     const batches = Math.floor(rows / batchSize);
     const leftover = rows - batches * batchSize;
     for (const run of this.runs) {
@@ -164,11 +165,8 @@ export class TwinRun {
         epochs: next,
         initialEpoch: this.epoch,
         initialBatch: first,
+        ...this.setup.fit,
         batchSize,
-        seed: 0,
-        shuffle: false,
-        partialBatch: 'carry',
-        task: this.setup.task,
         signal: stop.signal,
         onBatchEnd: () => {
           if (performance.now() >= deadline) stop.abort();
@@ -198,7 +196,7 @@ export class TwinRun {
   /** The batch the next update would take (the first full batch of the next epoch, carried rows first). */
   nextBatch(): Batch {
     const rows = this.train.x.rows;
-    const size = Math.min(this.setup.batchSize, rows);
+    const size = Math.min(this.setup.fit.batchSize, rows);
     const leftover = rows - Math.floor(rows / size) * size;
     const indices = this.epoch > 0 && leftover > 0 ? [...range(rows - leftover, rows), ...range(0, size)] : range(0, size);
     return { x: pick(this.train.x, indices), y: pick(this.train.y, indices) };

@@ -1,4 +1,19 @@
-import { CLASSIFY_DATASETS, LEARNING_RATES, REGRESS_DATASETS, REGULARIZATION_RATES, SLIDERS, ACTIVATIONS, type Settings } from '../state/settings.js';
+import { PLAYGROUND_ACTIVATIONS, PLAYGROUND_CLASSIFICATION, PLAYGROUND_REGRESSION, type PlaygroundDataset } from '@twinprop/datasets/playground';
+import { LEARNING_RATES, REGULARIZATION_RATES, SLIDERS, type Settings } from '../state/settings.js';
+
+/** The datasets by the Playground's own names (its URL's `reg-plane` is the generator `plane`). */
+export const DATASET_LABELS: Readonly<Record<PlaygroundDataset, string>> = {
+  circle: 'Circle',
+  xor: 'Exclusive or',
+  gauss: 'Gaussian',
+  spiral: 'Spiral',
+  plane: 'Plane (regression)',
+  multigauss: 'Multi Gaussian (regression)',
+};
+
+function isRegression(name: PlaygroundDataset): boolean {
+  return (PLAYGROUND_REGRESSION as readonly string[]).includes(name);
+}
 import { h } from './dom.js';
 
 /**
@@ -28,7 +43,7 @@ export interface Controls {
   readonly testLoss: HTMLElement;
   readonly csvError: HTMLElement;
   readonly dataName: HTMLElement;
-  readonly thumbnails: Map<string, HTMLCanvasElement>;
+  readonly thumbnails: Map<PlaygroundDataset, HTMLCanvasElement>;
   /** Puts `settings` into every control (without firing changes). */
   show(settings: Settings, uploaded: boolean): void;
 }
@@ -68,7 +83,7 @@ export function buildControls(callbacks: ControlCallbacks): Controls {
   step.addEventListener('click', () => callbacks.step());
   const epoch = h('span', { id: 'iter-number', textContent: '000,000' });
   const learningRate = select('learningRate', LEARNING_RATES.map((r) => [String(r), String(r)]), (v) => change({ learningRate: Number(v) }, 'continue'));
-  const activation = select('activations', ACTIVATIONS.map((a) => [a, a === 'relu' ? 'ReLU' : a[0]!.toUpperCase() + a.slice(1)]), (v) => change({ activation: v as Settings['activation'] }, 'reset'));
+  const activation = select('activations', PLAYGROUND_ACTIVATIONS.map((a) => [a, a === 'relu' ? 'ReLU' : a[0]!.toUpperCase() + a.slice(1)]), (v) => change({ activation: v as Settings['activation'] }, 'reset'));
   const regularization = select('regularizations', [['none', 'None'], ['L1', 'L1'], ['L2', 'L2']], (v) => change({ regularization: v as Settings['regularization'] }, 'reset'));
   const regularizationRate = select('regularRate', REGULARIZATION_RATES.map((r) => [String(r), String(r)]), (v) => change({ regularizationRate: Number(v) }, 'reset'));
   const problem = select('problem', [['classification', 'Classification'], ['regression', 'Regression']], (v) => change({ problem: v as Settings['problem'] }, 'regenerate'));
@@ -86,12 +101,12 @@ export function buildControls(callbacks: ControlCallbacks): Controls {
   );
 
   // Data column.
-  const thumbnails = new Map<string, HTMLCanvasElement>();
+  const thumbnails = new Map<PlaygroundDataset, HTMLCanvasElement>();
   const thumbRow = h('div', { className: 'datasets' });
-  for (const name of [...CLASSIFY_DATASETS, ...REGRESS_DATASETS]) {
-    const canvas = h('canvas', { width: 100, height: 100, title: name, dataset: { dataset: name } });
+  for (const name of [...PLAYGROUND_CLASSIFICATION, ...PLAYGROUND_REGRESSION]) {
+    const canvas = h('canvas', { width: 100, height: 100, title: DATASET_LABELS[name], dataset: { dataset: name } });
     canvas.addEventListener('click', () => {
-      if ((REGRESS_DATASETS as readonly string[]).includes(name)) change({ regDataset: name as Settings['regDataset'], problem: 'regression' }, 'regenerate');
+      if (isRegression(name)) change({ regDataset: name as Settings['regDataset'], problem: 'regression' }, 'regenerate');
       else change({ dataset: name as Settings['dataset'], problem: 'classification' }, 'regenerate');
     });
     thumbnails.set(name, canvas);
@@ -165,7 +180,7 @@ export function buildControls(callbacks: ControlCallbacks): Controls {
       ensureOption(regularizationRate, String(settings.regularizationRate));
       problem.value = settings.problem;
       for (const [name, canvas] of thumbnails) {
-        const regression = (REGRESS_DATASETS as readonly string[]).includes(name);
+        const regression = isRegression(name);
         canvas.parentElement?.classList.toggle('regression', settings.problem === 'regression');
         canvas.style.display = regression === (settings.problem === 'regression') ? '' : 'none';
         canvas.classList.toggle('selected', !uploaded && (name === settings.dataset || name === settings.regDataset));

@@ -106,10 +106,14 @@ export class Heatmap {
     this.context.putImageData(this.image, 0, 0);
   }
 
-  /** Draws the points (train and test) over the heatmap; colours by `colorOf(label)`. */
+  private drawn: { train: readonly PlotPoint[]; test: readonly PlotPoint[] } | undefined;
+
+  /** Draws the points (train and test) over the heatmap; colours by `colorOf(label)`. Nothing to do when they are the ones drawn. */
   drawPoints(train: readonly PlotPoint[], test: readonly PlotPoint[], colorOf: (label: number) => Rgb): void {
     const canvas = this.overlay;
     if (canvas === undefined) return;
+    if (this.drawn?.train === train && this.drawn.test === test) return;
+    this.drawn = { train, test };
     const ctx = canvas.getContext('2d');
     if (ctx === null) return;
     const scale = canvas.width / this.size;

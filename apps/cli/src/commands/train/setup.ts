@@ -36,6 +36,8 @@ export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions {
   checkpointEvery?: number;
   checkpoint?: string;
   resume?: string;
+  /** A playground.tensorflow.org URL or hash to reproduce (train/playground.ts). */
+  playground?: string;
   json?: boolean;
   quiet?: boolean;
 }

@@ -124,7 +124,14 @@ function deadLinkCount(model: Model): number | undefined {
   return slot.layers.reduce((n, layer) => n + Array.from(layer.kernel.data).filter((v) => v !== 0).length, 0);
 }
 
-function modelFile(model: Model, state: PlaygroundState, features: readonly InputFeature[], epochs: number, history: readonly PlaygroundEpoch[]): ModelFile {
+function modelFile(
+  model: Model,
+  state: PlaygroundState,
+  features: readonly InputFeature[],
+  epochs: number,
+  batches: number,
+  history: readonly PlaygroundEpoch[],
+): ModelFile {
   const classify = state.problem === 'classification';
   return {
     spec: model.spec,
@@ -139,6 +146,7 @@ function modelFile(model: Model, state: PlaygroundState, features: readonly Inpu
       batchSize: state.batchSize,
       epochs,
       epochsCompleted: epochs,
+      ...(batches === 0 ? {} : { batchesCompleted: batches }),
       ...(classify ? { classNames: [...PLAYGROUND_CLASS_NAMES] } : {}),
       featureNames: [...features],
       inputFeatures: { from: ['x1', 'x2'], features: [...features] },
@@ -184,8 +192,8 @@ export async function runPlaygroundTrain(options: PlaygroundTrainOptions, reques
     const progress = createProgress(progressMode, process.stderr);
     const interrupt = interruptOnSignals();
     progress.start(0, epochs);
-    let stopped = false;
     let completed = 0;
+    let batches = 0;
     try {
       const result = await fit(model, sets.train, {
         ...playgroundFitOptions(state),
@@ -197,8 +205,8 @@ export async function runPlaygroundTrain(options: PlaygroundTrainOptions, reques
           progress.epoch({ ...log, trainLoss: measured.trainLoss, testLoss: measured.testLoss, ...(measured.testAccuracy === undefined ? {} : { trainAccuracy: measured.trainAccuracy, testAccuracy: measured.testAccuracy }) });
         },
       });
-      stopped = result.stopped;
       completed = result.epochsCompleted;
+      batches = result.batchesCompleted;
     } catch (error) {
       progress.stop();
       if (error instanceof NonFiniteLossError || error instanceof NonFiniteWeightsError) {
@@ -213,11 +221,9 @@ export async function runPlaygroundTrain(options: PlaygroundTrainOptions, reques
       interrupt.dispose();
     }
     progress.stop();
-    // A stop mid-epoch leaves a partly trained epoch; the file records whole epochs only.
-    if (stopped && history.length - 1 < completed) completed = history.length - 1;
     const final = history[history.length - 1]!;
     const plots: string[] = [];
-    if (options.out !== undefined) await saveOrRescue(options.out, modelFile(model, state, features, completed, history));
+    if (options.out !== undefined) await saveOrRescue(options.out, modelFile(model, state, features, completed, batches, history));
     if (options.plot !== undefined) plots.push(...(await writePlaygroundPlots(options.plot, model, state, features, sets, history)));
     const signal = interrupt.received();
     const report = {
@@ -238,9 +244,10 @@ export async function runPlaygroundTrain(options: PlaygroundTrainOptions, reques
     };
     if (signal !== undefined) {
       const how = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
-      const saved = options.out === undefined ? '' : `; the model after epoch ${completed} was saved to ${options.out}`;
-      err(`twinprop: ${how} after epoch ${completed} of ${epochs}${saved}`);
-      if (options.json === true) printJsonError('INTERRUPTED', `${how} after epoch ${completed} of ${epochs}${saved}`, STOP_SIGNALS[signal]);
+      const where = batches === 0 ? `after epoch ${completed} of ${epochs}` : `in epoch ${completed + 1} of ${epochs}, after ${batches} batches`;
+      const saved = options.out === undefined ? '' : `; the model as it was then is saved to ${options.out}`;
+      err(`twinprop: ${how} ${where}${saved}`);
+      if (options.json === true) printJsonError('INTERRUPTED', `${how} ${where}${saved}`, STOP_SIGNALS[signal]);
       process.exitCode = STOP_SIGNALS[signal];
       return;
     }

@@ -10,7 +10,7 @@ import { playgroundRunData, runSetup, uploadedRunData, type RunData } from './da
 import { LayerProbe } from './engines/probe.js';
 import { engines, REFERENCE_ID, resolveTfjs, tfjsAvailability } from './engines/registry.js';
 import { TwinRun, type Agreement, type EngineRun } from './engines/twin.js';
-import { readHash, writeHash } from './state/hash.js';
+import { hashOf, readHash, writeHash } from './state/hash.js';
 import { activeFeatures, freshSeed, offeredFeatures, type Settings } from './state/settings.js';
 import { classColor, divergingColor, type Rgb } from './view/colors.js';
 import { buildControls, type Controls, type Effect } from './view/controls.js';
@@ -35,7 +35,7 @@ const THUMB_DENSITY = DENSITY / THUMB_FACTOR;
 export interface Snapshot {
   readonly epoch: number;
   readonly playing: boolean;
-  /** No epoch in progress: every engine stands at `epoch`. */
+  /** No run being built and no epoch in progress: every engine stands at `epoch`. */
   readonly settled: boolean;
   readonly hash: string;
   readonly data: { readonly name: string; readonly task: string; readonly train: number; readonly test: number };
@@ -114,8 +114,12 @@ export class PlaygroundApp {
   private playing = false;
   private busy: Promise<void> = Promise.resolve();
   private training = false;
+  /** A run is being built (the snapshot is not settled). */
+  private restarting = false;
   private dirty = true;
   private frames: number[] = [];
+  /** When the last lockstep epochs completed while playing. */
+  private epochTimes: number[] = [];
   /** How long the last redraws took (ms), for the snapshot. */
   private redrawTimes: number[] = [];
   private resolveReady: () => void = () => undefined;
@@ -183,9 +187,7 @@ export class PlaygroundApp {
         { className: 'twin' },
         h('h4', { textContent: 'Two engines in lockstep' }),
         h('div', { className: 'backend-pick' }, h('label', { htmlFor: 'backend', textContent: 'TensorFlow.js backend ' }), this.backendSelect, this.backendList),
-        this.enginePanel,
-        this.agreementBox,
-        h('div', { className: 'tools' }, gradcheck, this.gradcheckBox),
+        h('div', { className: 'twin-row' }, this.enginePanel, h('div', { className: 'twin-side' }, this.agreementBox, h('div', { className: 'tools' }, gradcheck, this.gradcheckBox))),
       ),
     );
     this.showNotices();
@@ -222,12 +224,26 @@ export class PlaygroundApp {
     }
     this.showBackends();
     await this.restart();
+    // A Playground link pasted into the address bar of the open page: its run, from the start.
+    window.addEventListener('hashchange', () => void this.loadHash(window.location.hash));
     this.resolveReady();
     const frame = (): void => {
       this.tick();
       requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);
+  }
+
+  private loadHash(hash: string): Promise<void> {
+    if (hash === hashOf(this.settings)) return Promise.resolve();
+    const parsed = readHash(hash);
+    this.settings = parsed.settings;
+    this.notices = [...parsed.notices];
+    this.upload = undefined;
+    this.showNotices();
+    this.controls.show(this.settings, false);
+    this.backendSelect.value = this.settings.backend;
+    return this.restart();
   }
 
   private showBackends(): void {
@@ -277,6 +293,7 @@ export class PlaygroundApp {
 
   private fail(error: unknown): void {
     this.pause();
+    this.restarting = false;
     const message = error instanceof Error ? error.message : String(error);
     this.notices = [...this.notices.filter((n) => !n.startsWith('Training stopped')), `Training stopped: ${message}`];
     this.showNotices();
@@ -285,8 +302,8 @@ export class PlaygroundApp {
   /** Builds the run from the settings (the same settings give the same data and weights). */
   restart(): Promise<void> {
     this.pause();
+    this.restarting = true;
     return this.queue(async () => {
-      writeHash(this.settings);
       this.run?.dispose();
       this.probe?.dispose();
       this.run = undefined;
@@ -316,6 +333,9 @@ export class PlaygroundApp {
       this.record();
       this.dirty = true;
       this.redraw();
+      // The address bar shows the run that is on the page, once it is.
+      writeHash(this.settings);
+      this.restarting = false;
     });
   }
 
@@ -341,7 +361,7 @@ export class PlaygroundApp {
         { className: 'engine-card', dataset: { engine: r.id } },
         h('h5', { textContent: r.id }),
         heatmap.element,
-        h('div', { className: 'engine-numbers' }, h('div', {}, 'train loss ', train), h('div', {}, 'test loss ', test), h('div', {}, 'epochs/s ', speed)),
+        h('div', { className: 'engine-numbers' }, h('div', {}, 'train loss ', train), h('div', {}, 'test loss ', test), h('div', { title: "Playground steps (epochs) per second of this engine's own time" }, 'steps/s ', speed)),
         download,
       );
       this.enginePanel.append(root);
@@ -399,6 +419,7 @@ export class PlaygroundApp {
     // Queued behind a step or a pause, it may find nothing left to do.
     if (run === undefined || !(this.playing || run.midEpoch)) return;
     if (await run.advance(this.budget())) {
+      this.epochTimes.push(performance.now());
       this.record();
     }
     this.dirty = true;
@@ -527,10 +548,18 @@ export class PlaygroundApp {
         row('train loss difference', a.trainLossDiff.toExponential(2), 'train-loss'),
         row('test loss difference', Number.isFinite(a.testLossDiff) ? a.testLossDiff.toExponential(2) : '—', 'test-loss'),
         row('grid points classified alike', `${(a.gridAgreement * 100).toFixed(2)} %`, 'grid'),
-        row(`epochs/s ${ref.id}`, formatNumber(ref.epochsPerSecond, 1), 'speed-reference'),
-        row(`epochs/s ${tf.id}`, formatNumber(tf.epochsPerSecond, 1), 'speed-tfjs'),
+        row(`steps/s ${ref.id}`, formatNumber(ref.epochsPerSecond, 1), 'speed-reference'),
+        row(`steps/s ${tf.id}`, formatNumber(tf.epochsPerSecond, 1), 'speed-tfjs'),
+        row('lockstep steps/s (both)', formatNumber(this.lockstepRate(), 1), 'speed-lockstep'),
       ),
     );
+  }
+
+  /** Epochs both engines completed per second of the page's time over the last 2 s of playing. */
+  private lockstepRate(): number {
+    const now = performance.now();
+    while (this.epochTimes.length > 0 && this.epochTimes[0]! < now - 2000) this.epochTimes.shift();
+    return this.playing && this.epochTimes.length > 1 ? ((this.epochTimes.length - 1) * 1000) / (now - this.epochTimes[0]!) : Number.NaN;
   }
 
   private gradientCheck(): void {
@@ -542,7 +571,7 @@ export class PlaygroundApp {
         this.gradcheckBox.className = `gradcheck ${report.passed ? 'passed' : 'failed'}`;
         this.gradcheckBox.textContent =
           `${report.passed ? 'passed' : 'FAILED'}: largest relative error ${report.maxRelativeError.toExponential(2)} ` +
-          `(tolerance ${report.tolerance}) over ${report.checked} of ${report.total} parameters, central differences h = ${report.step} ` +
+          `(tolerance ${report.tolerance.toExponential(0)}) over ${report.checked} of ${report.total} parameters, central differences h = ${report.step.toExponential(0)} ` +
           `on the next batch of ${run.nextBatch().x.rows} points, ${run.runs[0]!.id}`;
       } catch (error) {
         this.gradcheckBox.className = 'gradcheck failed';
@@ -633,7 +662,7 @@ export class PlaygroundApp {
     return {
       epoch: run?.epoch ?? 0,
       playing: this.playing,
-      settled: run?.midEpoch !== true,
+      settled: !this.restarting && run?.midEpoch !== true,
       hash: window.location.hash,
       data: { name: data?.name ?? '', task: data?.task ?? '', train: data?.train.x.rows ?? 0, test: data?.test.x.rows ?? 0 },
       spec: run?.setup.spec,

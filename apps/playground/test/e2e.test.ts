@@ -5,7 +5,7 @@
  * and the CLI's `twinprop train --playground`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { build } from 'vite';
 import type { Page } from 'playwright-core';
-import { applyInputFeatures, fit, initializeWeights, parseModelFile, type Weights } from '@twinprop/core';
+import { applyInputFeatures, fit, initializeWeights, parseModelFile } from '@twinprop/core';
 import { createReferenceEngine } from '@twinprop/engine-reference';
 import {
   parsePlaygroundHash,
@@ -39,7 +39,15 @@ interface RecordedRun {
   readonly hash: string;
   readonly snapshots: ReadonlyArray<{ epoch: number; weights: ReadonlyArray<{ kernel: number[]; bias: number[] }>; trainLoss: number; testLoss: number }>;
 }
-const RECORDED: RecordedRun = JSON.parse(readFileSync(path.join(REPO, 'packages/datasets/src/__fixtures__/playground-runs/circle-tanh-defaults.json'), 'utf8')) as RecordedRun;
+const RUNS = path.join(REPO, 'packages/datasets/src/__fixtures__/playground-runs');
+const recordedRun = (name: string): RecordedRun & { name: string } => ({ name, ...(JSON.parse(readFileSync(path.join(RUNS, `${name}.json`), 'utf8')) as RecordedRun) });
+const RECORDED = recordedRun('circle-tanh-defaults');
+/** Every recorded run: the page must reproduce each (its first weights and its 10th epoch). */
+const ALL_RECORDED = readdirSync(RUNS).filter((f) => f.endsWith('.json')).map((f) => recordedRun(f.replace(/\.json$/, '')));
+
+function recordedWeights(run: RecordedRun, epoch: number): number[] {
+  return run.snapshots.find((x) => x.epoch === epoch)!.weights.flatMap((l) => [...l.kernel, ...l.bias]);
+}
 
 /**
  * Every bound the checks use, printed with the results.
@@ -51,8 +59,10 @@ const RECORDED: RecordedRun = JSON.parse(readFileSync(path.join(REPO, 'packages/
  *   engine multiplies matrices — rounding only.
  * - `engines`: float64 reference against float32 tfjs after a few dozen epochs (tfjs's own
  *   tests use 1e-3 absolute).
+ * - `redrawMs`: one redraw of every heatmap, the links and the chart fits in a 30 Hz frame (on an
+ *   idle 2-core machine it takes about 5 ms and the page draws about 45 frames/s while training).
  */
-const TOLERANCE = { sameEngine: 1e-12, playground: 1e-9, engines: { weights: 1e-3, loss: 1e-4, gridAgreement: 0.99 } } as const;
+const TOLERANCE = { sameEngine: 1e-12, playground: 1e-9, redrawMs: 1000 / 30, engines: { weights: 1e-3, loss: 1e-4, gridAgreement: 0.99 } } as const;
 
 const missing = chromiumMissing();
 if (missing !== undefined) console.warn(`playground e2e skipped: ${missing}`);
@@ -133,7 +143,7 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     expect(s.engines.map((e) => e.id.split('/')[0])).toEqual(['reference', 'tfjs']);
     expect(s.engines[0]!.id).toMatch(/^reference/);
     expect(s.data).toEqual({ name: 'circle', task: 'binary', train: 250, test: 250 });
-    const recorded = (epoch: number): number[] => RECORDED.snapshots.find((x) => x.epoch === epoch)!.weights.flatMap((l) => [...l.kernel, ...l.bias]);
+    const recorded = (epoch: number): number[] => recordedWeights(RECORDED, epoch);
     // The Playground's first weights, exactly (same seed, same draws).
     expect(maxAbsDiff(flat(s.engines[0]!.weights), recorded(0))).toBe(0);
 
@@ -141,6 +151,12 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     const lossBefore = await page.textContent('#loss-train');
     await page.click('#play-pause-button');
     await page.waitForFunction(() => Number(document.querySelector('#iter-number')?.textContent?.replace(/,/g, '')) >= 5);
+    // While playing: the page redraws every frame it trains in (the frame rate is the machine's; what
+    // the page controls is that a redraw fits in a 30 Hz frame with room for training).
+    await page.waitForTimeout(1500);
+    const live = await state(page);
+    console.log(`playing: ${live.framesPerSecond} redraws/s, ${live.redrawMs.toFixed(1)} ms per redraw, epochs/s ${live.engines.map((e) => `${e.id} ${e.epochsPerSecond.toFixed(0)}`).join(', ')}`);
+    expect(live.redrawMs).toBeLessThan(TOLERANCE.redrawMs);
     await page.click('#play-pause-button');
     await page.waitForFunction(() => window.playground.state().settled && !window.playground.state().playing);
     expect(await page.textContent('#loss-train')).not.toBe(lossBefore);
@@ -186,15 +202,45 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     await page.waitForFunction(() => (document.querySelector('#gradcheck-result')?.textContent ?? '') !== '');
     expect(await page.textContent('#gradcheck-result')).toMatch(/^passed: largest relative error/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('.engine-card[data-engine="reference/float64"] .download')]);
-    const file = parseModelFile(readFileSync((await download.path())!, 'utf8'));
+    const downloaded = await download.path();
+    const file = parseModelFile(readFileSync(downloaded, 'utf8'));
     expect(flat(file.weights)).toEqual(page20);
     expect(file.metadata.inputFeatures?.features).toEqual(['x', 'y']);
+    if (existsSync(CLI)) {
+      // The CLI reads it: its prediction at one point is the file's model's.
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'predict', '--model', downloaded, '--input', '0.5,-1.2', '--json']);
+      const model = createReferenceEngine({ dtype: 'float64' }).createModel(file.spec, file.weights, file.training);
+      const expected = model.predict(applyInputFeatures(['x', 'y'], { rows: 1, cols: 2, data: Float64Array.from([0.5, -1.2]) })).data[0]!;
+      // (a tanh output is a ±1 score; the CLI shows it as P(positive) = (1 + output) / 2)
+      const predicted = JSON.parse(stdout) as { class: string; probabilities: { positive: number } };
+      expect(predicted.probabilities.positive).toBeCloseTo((1 + expected) / 2, 14);
+      expect(predicted.class).toBe(expected > 0 ? 'positive' : 'negative');
+    }
 
     // The screenshot for people: test data shown.
     await page.click('#show-test-data');
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`screenshot: ${SCREENSHOT}`);
+    await page.close();
+  });
+
+  test("every recorded Playground run: the link gives the Playground's first weights and its 10th epoch", async () => {
+    const page = await open('#');
+    const worst: string[] = [];
+    for (const run of ALL_RECORDED) {
+      await page.evaluate((hash) => {
+        window.location.hash = hash;
+      }, run.hash);
+      await page.waitForFunction((hash) => window.playground.state().hash === hash && window.playground.state().epoch === 0, run.hash);
+      const first = maxAbsDiff(flat((await state(page)).engines[0]!.weights), recordedWeights(run, 0));
+      await page.evaluate(() => window.playground.step(10));
+      const tenth = maxAbsDiff(flat((await state(page)).engines[0]!.weights), recordedWeights(run, 10));
+      worst.push(`${run.name}: epoch 0 ${first.toExponential(1)}, epoch 10 ${tenth.toExponential(1)}`);
+      expect(first, run.name).toBe(0);
+      expect(tenth, run.name).toBeLessThan(TOLERANCE.playground);
+    }
+    console.log(`the page's reference engine against the Playground's recorded runs:\n  ${worst.join('\n  ')}`);
     await page.close();
   });
 
@@ -220,6 +266,14 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     await page.evaluate(() => window.playground.step(3));
     s = await state(page);
     expect(s.epoch).toBe(3);
+    expect(s.agreement!.maxWeightDiff).toBeLessThan(TOLERANCE.engines.weights);
+    // The learning rate changes the running training, as in the Playground (no reset).
+    await page.selectOption('#learningRate', '0.1');
+    await page.waitForFunction(() => window.playground.state().hash.includes('learningRate=0.1'));
+    expect((await state(page)).epoch).toBe(3);
+    await page.evaluate(() => window.playground.step(2));
+    s = await state(page);
+    expect(s.epoch).toBe(5);
     expect(s.agreement!.maxWeightDiff).toBeLessThan(TOLERANCE.engines.weights);
     // The same hash in a new page gives the same run: the same first weights.
     const again = await open(s.hash);

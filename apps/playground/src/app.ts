@@ -4,7 +4,7 @@
  * engine's heatmap and loss and their agreement shown live.
  */
 import { serializeModelFile, type EngineStatus, type Matrix, type ModelFile, type ResolvedEngine, type Weights } from '@twinprop/core';
-import { playgroundPoints } from '@twinprop/datasets/playground';
+import { isPlaygroundHidden, playgroundPoints } from '@twinprop/datasets/playground';
 import { parseUploadedCsv, CsvUploadError, type UploadedPoints } from './data/csv.js';
 import { playgroundRunData, runSetup, uploadedRunData, type RunData } from './data/run-data.js';
 import { LayerProbe } from './engines/probe.js';
@@ -327,6 +327,7 @@ export class PlaygroundApp {
         features: offeredFeatures(this.settings).map((f) => ({ name: f, label: INPUT_FEATURE_DEFINITIONS[f].label, active: activeFeatures(this.settings).includes(f) })),
         hidden: this.settings.networkShape,
         outputs: setup.spec.output.units,
+        hideLayerButtons: isPlaygroundHidden(this.settings, 'numHiddenLayers'),
       });
       this.buildEngineCards();
       this.chart.reset();

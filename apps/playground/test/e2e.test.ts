@@ -308,6 +308,16 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     await page.close();
   });
 
+  test("a link's <control>_hide=true entries hide those controls, as on the Playground", async () => {
+    const page = await open(`${RECORDED.hash}&playButton_hide=true&noise_hide=true&sinY_hide=true`);
+    expect(await page.isVisible('#play-pause-button')).toBe(false);
+    expect(await page.isVisible('#noise')).toBe(false);
+    expect(await page.isVisible('#batchSize')).toBe(true);
+    expect(await page.isVisible('[data-feature="sinY"]')).toBe(false);
+    expect(await page.isVisible('[data-feature="sinX"]')).toBe(true);
+    await page.close();
+  });
+
   test('a malformed hash falls back to the defaults with a visible notice', async () => {
     const page = await open('#activation=banana&networkShape=4,x&learningRate=fast&%%%');
     const s = await state(page);

@@ -1,4 +1,4 @@
-import { PLAYGROUND_ACTIVATIONS, PLAYGROUND_CLASSIFICATION, PLAYGROUND_REGRESSION, type PlaygroundDataset } from '@twinprop/datasets/playground';
+import { isPlaygroundHidden, PLAYGROUND_ACTIVATIONS, PLAYGROUND_CLASSIFICATION, PLAYGROUND_REGRESSION, type PlaygroundDataset } from '@twinprop/datasets/playground';
 import { LEARNING_RATES, REGULARIZATION_RATES, SLIDERS, type Settings } from '../state/settings.js';
 
 /** The datasets by the Playground's own names (its URL's `reg-plane` is the generator `plane`). */
@@ -68,7 +68,7 @@ function slider(id: string, label: string, [min, max, step]: readonly [number, n
     value.textContent = input.value;
     onInput(Number(input.value));
   });
-  const wrap = h('div', { className: 'slider' }, h('label', { htmlFor: id }, `${label}: `, value), input);
+  const wrap = h('div', { className: 'slider', dataset: { control: id } }, h('label', { htmlFor: id }, `${label}: `, value), input);
   return { wrap, input, value };
 }
 
@@ -87,22 +87,23 @@ export function buildControls(callbacks: ControlCallbacks): Controls {
   const regularization = select('regularizations', [['none', 'None'], ['L1', 'L1'], ['L2', 'L2']], (v) => change({ regularization: v as Settings['regularization'] }, 'reset'));
   const regularizationRate = select('regularRate', REGULARIZATION_RATES.map((r) => [String(r), String(r)]), (v) => change({ regularizationRate: Number(v) }, 'reset'));
   const problem = select('problem', [['classification', 'Classification'], ['regression', 'Regression']], (v) => change({ problem: v as Settings['problem'] }, 'regenerate'));
-  const field = (label: string, control: HTMLElement): HTMLElement => h('div', { className: 'field' }, h('label', { textContent: label }), control);
+  const field = (label: string, control: HTMLElement, name: string): HTMLElement =>
+    h('div', { className: 'field', dataset: { control: name } }, h('label', { textContent: label }), control);
   const top = h(
     'div',
     { className: 'top-bar' },
     h('div', { className: 'run-buttons' }, reset, play, step),
     h('div', { className: 'field epoch' }, h('label', { textContent: 'Epoch' }), epoch),
-    field('Learning rate', learningRate),
-    field('Activation', activation),
-    field('Regularization', regularization),
-    field('Regularization rate', regularizationRate),
-    field('Problem type', problem),
+    field('Learning rate', learningRate, 'learningRate'),
+    field('Activation', activation, 'activation'),
+    field('Regularization', regularization, 'regularization'),
+    field('Regularization rate', regularizationRate, 'regularizationRate'),
+    field('Problem type', problem, 'problem'),
   );
 
   // Data column.
   const thumbnails = new Map<PlaygroundDataset, HTMLCanvasElement>();
-  const thumbRow = h('div', { className: 'datasets' });
+  const thumbRow = h('div', { className: 'datasets', dataset: { control: 'dataset' } });
   for (const name of [...PLAYGROUND_CLASSIFICATION, ...PLAYGROUND_REGRESSION]) {
     const canvas = h('canvas', { width: 100, height: 100, title: DATASET_LABELS[name], dataset: { dataset: name } });
     canvas.addEventListener('click', () => {
@@ -158,9 +159,12 @@ export function buildControls(callbacks: ControlCallbacks): Controls {
   const checkboxes = h(
     'div',
     { className: 'checkboxes' },
-    h('label', {}, showTest, ' Show test data'),
-    h('label', {}, discretize, ' Discretize output'),
+    h('label', { dataset: { control: 'showTestData' } }, showTest, ' Show test data'),
+    h('label', { dataset: { control: 'discretize' } }, discretize, ' Discretize output'),
   );
+  reset.dataset.control = 'resetButton';
+  play.dataset.control = 'playButton';
+  step.dataset.control = 'stepButton';
 
   return {
     top,
@@ -192,6 +196,10 @@ export function buildControls(callbacks: ControlCallbacks): Controls {
       showTest.checked = settings.showTestData;
       discretize.checked = settings.discretize;
       if (!output.contains(checkboxes)) output.append(checkboxes);
+      // The link's `<control>_hide=true` entries hide controls, as on the Playground.
+      for (const element of [top, data, output].flatMap((root) => [...root.querySelectorAll<HTMLElement>('[data-control]')])) {
+        element.style.display = isPlaygroundHidden(settings, element.dataset.control ?? '') ? 'none' : '';
+      }
     },
   };
 }

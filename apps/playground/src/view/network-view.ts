@@ -10,6 +10,8 @@ export interface NetworkLayout {
   readonly hidden: readonly number[];
   /** Output units (1, or K for softmax). */
   readonly outputs: number;
+  /** The link hides the layer count's buttons (`numHiddenLayers_hide=true`). */
+  readonly hideLayerButtons?: boolean;
 }
 
 export interface NetworkCallbacks {
@@ -94,6 +96,7 @@ export class NetworkView {
     header.className = 'layers-header';
     header.style.left = `${LEFT + COLUMN - 14}px`;
     header.style.top = '4px';
+    if (layout.hideLayerButtons === true) header.style.display = 'none';
     header.append(
       this.button('+', 'add a hidden layer', 'add-layer', () => this.callbacks.addLayer(), layout.hidden.length >= MAX_HIDDEN_LAYERS),
       this.button('−', 'remove a hidden layer', 'remove-layer', () => this.callbacks.removeLayer(), layout.hidden.length === 0),

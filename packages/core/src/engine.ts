@@ -1,6 +1,7 @@
 import { ShapeError, SpecError } from './errors.js';
 import { assertLossMatchesSpec, assertRegularization, DEAD_LINKS_SLOT, type LossName, type Regularization } from './loss.js';
 import { OPTIMIZER_SLOTS, validateOptimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
+import { validateSchedule, type LearningRateSchedule } from './schedule.js';
 import type { ModelSpec } from './spec.js';
 import type { DType, Matrix, Weights } from './weights.js';
 
@@ -15,6 +16,11 @@ export interface TrainingConfig {
    * class is the sign of its output). Only metrics read it — the loss sees the numbers as they are.
    */
   readonly targets?: 'zeroOne' | 'signed';
+  /**
+   * How the learning rate changes over the updates (schedule.ts); without one it stays at
+   * `optimizer.learningRate`. Counted in optimizer updates, so resuming continues it.
+   */
+  readonly schedule?: LearningRateSchedule;
 }
 
 export const TARGET_ENCODINGS = ['zeroOne', 'signed'] as const;
@@ -30,6 +36,7 @@ export function validateTrainingConfig(spec: ModelSpec, training: TrainingConfig
       `the Playground's clamped L1 is defined for the sgd optimizer only (training uses ${training.optimizer.kind})`,
     );
   }
+  if (training.schedule !== undefined) validateSchedule(training.schedule, training.optimizer.learningRate, 'training.schedule');
   if (training.targets !== undefined) {
     if (!(TARGET_ENCODINGS as readonly string[]).includes(training.targets)) {
       throw new SpecError('training.targets', `must be one of ${TARGET_ENCODINGS.join(', ')} (got ${JSON.stringify(training.targets)})`);

@@ -4,6 +4,7 @@ export * from './spec.js';
 export * from './weights.js';
 export * from './loss.js';
 export * from './optimizer.js';
+export * from './schedule.js';
 export * from './engine.js';
 export * from './rng.js';
 export * from './init.js';

@@ -150,7 +150,7 @@ export class ReferenceModel implements Model {
     this.kernels = this.layers.map((l) => l.kernel);
     this.biases = this.layers.map((l) => l.bias);
     this.untrainable = untrainableReason(this.spec);
-    this.optimizer = new Optimizer(training.optimizer, dtype, this.parameters.map((p) => p.length), tables.optimizers);
+    this.optimizer = new Optimizer(training.optimizer, dtype, this.parameters.map((p) => p.length), tables.optimizers, training.schedule);
     this.clamp =
       training.regularization?.clampAtZero === true
         ? { deadLinks: this.kernels.map((k) => new Uint8Array(k.length)), dRegularizationDKernel: this.kernels.map((k) => allocate(dtype, k.length)) }
@@ -231,8 +231,9 @@ export class ReferenceModel implements Model {
     // The Playground's update: the data step (the optimizer's), then the clamped regularization step.
     this.backward(ws, count, false);
     this.layers.forEach((layer, l) => prepareClampedStep(layer.kernel, layer.dLossDKernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, this.l1, this.l2));
-    this.optimizer.apply(this.parameters, this.gradients);
-    this.layers.forEach((layer, l) => finishClampedStep(layer.kernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, this.training.optimizer.learningRate));
+    // The regularization step moves at the rate the data step had (this step's scheduled rate).
+    const learningRate = this.optimizer.apply(this.parameters, this.gradients);
+    this.layers.forEach((layer, l) => finishClampedStep(layer.kernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, learningRate));
     return loss;
   }
 

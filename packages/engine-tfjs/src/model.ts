@@ -153,7 +153,7 @@ export class TfjsModel implements Model {
         (i % 2 === 0 ? this.kernels : this.biases).push(variable);
       });
     });
-    this.optimizer = new TfjsOptimizer(this.training.optimizer, this.params, updates);
+    this.optimizer = new TfjsOptimizer(this.training.optimizer, this.params, updates, this.training.schedule);
     this.deadLinks =
       training.regularization?.clampAtZero === true ? tf.tidy(() => this.kernels.map((kernel) => tf.variable(tf.zerosLike(kernel), false))) : undefined;
   }
@@ -296,9 +296,10 @@ export class TfjsModel implements Model {
       // then the regularization step, its derivative taken at the weights before the data step.
       const dRegularizationDKernels = this.kernels.map((kernel) => regularizationGradient(kernel, this.rates) ?? tf.zerosLike(kernel));
       const masked = dLossDParams.map((g, i) => (i % 2 === 0 ? tf.mul(g, tf.sub(1, deadLinks[i / 2]!)) : g));
-      this.optimizer.apply(this.params, masked);
+      // The regularization step moves at the rate the data step had (this step's scheduled rate).
+      const learningRate = this.optimizer.apply(this.params, masked);
       this.kernels.forEach((kernel, l) => {
-        const step = clampedRegularizationStep(kernel, dRegularizationDKernels[l]!, deadLinks[l]!, this.training.optimizer.learningRate);
+        const step = clampedRegularizationStep(kernel, dRegularizationDKernels[l]!, deadLinks[l]!, learningRate);
         kernel.assign(step.kernel);
         deadLinks[l]!.assign(step.dead);
       });

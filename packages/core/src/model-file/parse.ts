@@ -7,6 +7,7 @@ import { optimizerSlotsFor, validateTrainingConfig, type TrainingConfig } from '
 import { ModelFileError, TwinpropError } from '../errors.js';
 import { DEAD_LINKS_SLOT } from '../loss.js';
 import { validateOptimizer, type OptimizerState } from '../optimizer.js';
+import { validateSchedule } from '../schedule.js';
 import { layerShapes, validateSpec, type ModelSpec } from '../spec.js';
 import type { DType, Weights } from '../weights.js';
 import { parseJson, rejectForbiddenKeys } from './json.js';
@@ -123,6 +124,7 @@ export function parseModelFile(text: string, file?: string): ModelFile {
       optimizer,
       ...(json.training.regularization === undefined ? {} : { regularization: json.training.regularization }),
       ...(json.training.targets === undefined ? {} : { targets: json.training.targets }),
+      ...(json.training.schedule === undefined ? {} : { schedule: validateSchedule(json.training.schedule, optimizer.learningRate, 'training.schedule') }),
     });
   } catch (error) {
     rewrap(error, 'training', file);

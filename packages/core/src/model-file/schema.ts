@@ -19,6 +19,9 @@ import { DTYPES, type Weights } from '../weights.js';
  *   "metadata": { "engine": "reference", "backend": "js", "dataset": "xor", "seed": 1, "epochsCompleted": 100, … } }
  * ```
  *
+ * `training.schedule` (optional) is a learning-rate schedule (schedule.ts), counted in updates like
+ * `optimizerState.step`, so a resumed run continues it.
+ *
  * Kernels are row-major `[inputs, outputs]`. Numbers are written with JavaScript's shortest
  * round-trip formatting, so float64 and float32 weights survive a save/load bit for bit.
  */
@@ -98,6 +101,7 @@ export const fileJson = z
         optimizer: z.unknown(),
         regularization: z.object({ l1: z.number().nonnegative(), l2: z.number().nonnegative(), clampAtZero: z.boolean() }).partial().strict().optional(),
         targets: z.enum(['zeroOne', 'signed']).optional(),
+        schedule: z.unknown().optional(),
       })
       .strict(),
     weights: weightsJson,

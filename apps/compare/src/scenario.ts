@@ -108,7 +108,7 @@ function optimizerLabel(config: OptimizerConfig): string {
 function regularizationLabel(regularization: Regularization | undefined): string {
   if (regularization === undefined) return '';
   const parts: string[] = [];
-  if (regularization.l1 !== undefined && regularization.l1 > 0) parts.push(`L1=${regularization.l1}`);
+  if (regularization.l1 !== undefined && regularization.l1 > 0) parts.push(`L1=${regularization.l1}${regularization.clampAtZero === true ? " clamped" : ""}`);
   if (regularization.l2 !== undefined && regularization.l2 > 0) parts.push(`L2=${regularization.l2}`);
   return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
 }

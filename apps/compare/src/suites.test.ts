@@ -71,10 +71,10 @@ describe('suite coverage follows core’s tables', () => {
     ['quick', QUICK_SCENARIOS],
     ['full', FULL_SCENARIOS],
   ] as const) {
-    it(`${name}: 0–3 hidden layers, L1 and L2, every dataset family, both reference dtypes on every backend`, () => {
+    it(`${name}: 0–3 hidden layers, L1 (plain and the Playground's clamped) and L2, every dataset family, both reference dtypes on every backend`, () => {
       const c = coverage(scenarios);
       expect([...c.depths].sort()).toEqual([0, 1, 2, 3]);
-      expect([...c.regularization].sort()).toEqual(['l1', 'l2']);
+      expect([...c.regularization].sort()).toEqual(['clampAtZero', 'l1', 'l2']);
       for (const family of ['xor', 'and', 'circle', 'gauss', 'spiral', 'playground-xor', 'iris', 'mnist']) expect(c.datasets).toContain(family);
       expect(SUITE_DEFINITIONS[name].dtypes).toEqual(['float64', 'float32']);
       expect(SUITE_DEFINITIONS[name].backends).toBe('all');

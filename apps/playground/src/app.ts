@@ -37,6 +37,8 @@ export interface Snapshot {
   readonly playing: boolean;
   /** No run being built and no epoch in progress: every engine stands at `epoch`. */
   readonly settled: boolean;
+  /** The epoch the page last drew (heatmaps, numbers, agreement panel); -1 before the first drawing of a run. */
+  readonly drawnEpoch: number;
   readonly hash: string;
   readonly data: { readonly name: string; readonly task: string; readonly train: number; readonly test: number };
   readonly spec: unknown;
@@ -116,6 +118,8 @@ export class PlaygroundApp {
   private training = false;
   /** A run is being built (the snapshot is not settled). */
   private restarting = false;
+  /** The epoch of the last complete drawing, with no epoch in progress (-1: none yet). */
+  private drawnEpoch = -1;
   private dirty = true;
   private frames: number[] = [];
   /** When the last lockstep epochs completed while playing. */
@@ -303,6 +307,7 @@ export class PlaygroundApp {
   restart(): Promise<void> {
     this.pause();
     this.restarting = true;
+    this.drawnEpoch = -1;
     return this.queue(async () => {
       this.run?.dispose();
       this.probe?.dispose();
@@ -504,6 +509,7 @@ export class PlaygroundApp {
     // Compared only where every engine stands at the same epoch.
     if (!run.midEpoch) this.agreement = run.runs.length < 2 ? undefined : run.agreement(run.runs[0]!, run.runs[1]!, this.cardGrids[0], this.cardGrids[1]);
     this.showAgreement();
+    this.drawnEpoch = run.midEpoch ? -1 : run.epoch;
     this.redrawTimes.push(performance.now() - started);
     if (this.redrawTimes.length > 60) this.redrawTimes.shift();
   }
@@ -664,6 +670,7 @@ export class PlaygroundApp {
       epoch: run?.epoch ?? 0,
       playing: this.playing,
       settled: !this.restarting && run?.midEpoch !== true,
+      drawnEpoch: this.drawnEpoch,
       hash: window.location.hash,
       data: { name: data?.name ?? '', task: data?.task ?? '', train: data?.train.x.rows ?? 0, test: data?.test.x.rows ?? 0 },
       spec: run?.setup.spec,

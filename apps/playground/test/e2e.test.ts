@@ -45,6 +45,9 @@ const RECORDED = recordedRun('circle-tanh-defaults');
 /** Every recorded run: the page must reproduce each (its first weights and its 10th epoch). */
 const ALL_RECORDED = readdirSync(RUNS).filter((f) => f.endsWith('.json')).map((f) => recordedRun(f.replace(/\.json$/, '')));
 
+/** Runs also followed to their 10th epoch: dead links, the carried batch, a hidden input, regression with L2, a linear net without hidden layer. */
+const TENTH_EPOCH = ['xor-tanh-l1-0.1-dead-links', 'circle-relu-batch30-squares', 'spiral-relu-l1-hidden-input', 'reg-gauss-tanh-l2-noise25-train30', 'reg-plane-linear-no-hidden'];
+
 function recordedWeights(run: RecordedRun, epoch: number): number[] {
   return run.snapshots.find((x) => x.epoch === epoch)!.weights.flatMap((l) => [...l.kernel, ...l.bias]);
 }
@@ -103,6 +106,16 @@ async function state(page: Page): Promise<Snapshot> {
   return page.evaluate(() => window.playground.state());
 }
 
+/** Waits until the page has finished what it was doing and drawn it: then `state()` and the page show the same run. */
+async function settle(page: Page, until: string = 'true'): Promise<Snapshot> {
+  await page.waitForFunction((condition) => {
+    const s = window.playground.state();
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return s.settled && !s.playing && s.drawnEpoch === s.epoch && (new Function('s', `return ${condition}`) as (s: Snapshot) => boolean)(s);
+  }, until);
+  return state(page);
+}
+
 describe.skipIf(missing !== undefined)('the playground page in headless Chromium', () => {
   let url = '';
   let stop: Array<() => Promise<void>> = [];
@@ -125,6 +138,7 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
       await page.goto(url + hash);
       await page.waitForFunction(() => window.playground !== undefined);
       await page.evaluate(() => window.playground.ready);
+      await settle(page);
       expect(errors).toEqual([]);
       return page;
     };
@@ -158,7 +172,7 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     console.log(`playing: ${live.framesPerSecond} redraws/s, ${live.redrawMs.toFixed(1)} ms per redraw, epochs/s ${live.engines.map((e) => `${e.id} ${e.epochsPerSecond.toFixed(0)}`).join(', ')}`);
     expect(live.redrawMs).toBeLessThan(TOLERANCE.redrawMs);
     await page.click('#play-pause-button');
-    await page.waitForFunction(() => window.playground.state().settled && !window.playground.state().playing);
+    await settle(page);
     expect(await page.textContent('#loss-train')).not.toBe(lossBefore);
     s = await state(page);
     expect(s.epoch).toBeGreaterThanOrEqual(5);
@@ -173,7 +187,7 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
 
     // Reset, then 20 epochs: the Playground's own epochs 1 and 10 on the way, and exactly Node's and the CLI's at 20.
     await page.click('#reset-button');
-    await page.waitForFunction(() => window.playground.state().epoch === 0);
+    await settle(page, 's.epoch === 0');
     await page.evaluate(() => window.playground.step(1));
     const vsPlayground1 = maxAbsDiff(flat((await state(page)).engines[0]!.weights), recorded(1));
     await page.evaluate(() => window.playground.step(9));
@@ -225,42 +239,49 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     await page.close();
   });
 
-  test("every recorded Playground run: the link gives the Playground's first weights and its 10th epoch", async () => {
+  test("every recorded Playground run: the link gives the Playground's first weights and its first epoch (five runs also their 10th)", async () => {
     const page = await open('#');
-    const worst: string[] = [];
+    const report: string[] = [];
     for (const run of ALL_RECORDED) {
       await page.evaluate((hash) => {
         window.location.hash = hash;
       }, run.hash);
-      await page.waitForFunction((hash) => window.playground.state().hash === hash && window.playground.state().epoch === 0, run.hash);
+      await settle(page, `s.hash === ${JSON.stringify(run.hash)} && s.epoch === 0`);
       const first = maxAbsDiff(flat((await state(page)).engines[0]!.weights), recordedWeights(run, 0));
-      await page.evaluate(() => window.playground.step(10));
-      const tenth = maxAbsDiff(flat((await state(page)).engines[0]!.weights), recordedWeights(run, 10));
-      worst.push(`${run.name}: epoch 0 ${first.toExponential(1)}, epoch 10 ${tenth.toExponential(1)}`);
+      await page.evaluate(() => window.playground.step(1));
+      const second = maxAbsDiff(flat((await state(page)).engines[0]!.weights), recordedWeights(run, 1));
+      let line = `${run.name}: epoch 0 ${first.toExponential(1)}, epoch 1 ${second.toExponential(1)}`;
       expect(first, run.name).toBe(0);
-      expect(tenth, run.name).toBeLessThan(TOLERANCE.playground);
+      expect(second, run.name).toBeLessThan(TOLERANCE.playground);
+      if (TENTH_EPOCH.includes(run.name)) {
+        await page.evaluate(() => window.playground.step(9));
+        const tenth = maxAbsDiff(flat((await state(page)).engines[0]!.weights), recordedWeights(run, 10));
+        line += `, epoch 10 ${tenth.toExponential(1)}`;
+        expect(tenth, run.name).toBeLessThan(TOLERANCE.playground);
+      }
+      report.push(line);
     }
-    console.log(`the page's reference engine against the Playground's recorded runs:\n  ${worst.join('\n  ')}`);
+    console.log(`the page's reference engine against the Playground's recorded runs:\n  ${report.join('\n  ')}`);
     await page.close();
   });
 
   test('the dataset, the features and the network shape change through the page', async () => {
     const page = await open(RECORDED.hash);
     await page.click('canvas[data-dataset="xor"]');
-    await page.waitForFunction(() => window.playground.state().data.name === 'xor');
+    await settle(page, "s.data.name === 'xor'");
     let s = await state(page);
     expect(s.hash).toContain('dataset=xor');
     expect(s.hash).not.toContain('seed=0.84709');
     await page.click('[data-testid="add-layer"]');
-    await page.waitForFunction(() => window.playground.state().hash.includes('networkShape=4,2,2'));
+    await settle(page, "s.hash.includes('networkShape=4,2,2')");
     await page.click('[data-testid="add-neuron-0"]');
-    await page.waitForFunction(() => window.playground.state().hash.includes('networkShape=5,2,2'));
+    await settle(page, "s.hash.includes('networkShape=5,2,2')");
     await page.click('[data-testid="remove-neuron-1"]');
-    await page.waitForFunction(() => window.playground.state().hash.includes('networkShape=5,1,2'));
+    await settle(page, "s.hash.includes('networkShape=5,1,2')");
     await page.click('[data-feature="xSquared"]');
-    await page.waitForFunction(() => window.playground.state().hash.includes('xSquared=true'));
+    await settle(page, "s.hash.includes('xSquared=true')");
     await page.selectOption('#activations', 'relu');
-    await page.waitForFunction(() => window.playground.state().hash.includes('activation=relu'));
+    await settle(page, "s.hash.includes('activation=relu')");
     s = await state(page);
     expect(s.spec).toEqual({ inputSize: 3, hidden: [{ units: 5, activation: 'relu' }, { units: 1, activation: 'relu' }, { units: 2, activation: 'relu' }], output: { units: 1, activation: 'tanh' } });
     await page.evaluate(() => window.playground.step(3));
@@ -269,7 +290,7 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     expect(s.agreement!.maxWeightDiff).toBeLessThan(TOLERANCE.engines.weights);
     // The learning rate changes the running training, as in the Playground (no reset).
     await page.selectOption('#learningRate', '0.1');
-    await page.waitForFunction(() => window.playground.state().hash.includes('learningRate=0.1'));
+    await settle(page, "s.hash.includes('learningRate=0.1')");
     expect((await state(page)).epoch).toBe(3);
     await page.evaluate(() => window.playground.step(2));
     s = await state(page);
@@ -278,7 +299,7 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     // The same hash in a new page gives the same run: the same first weights.
     const again = await open(s.hash);
     await page.click('#reset-button');
-    await page.waitForFunction(() => window.playground.state().epoch === 0);
+    await settle(page, 's.epoch === 0');
     expect((await state(again)).engines[0]!.weights).toEqual((await state(page)).engines[0]!.weights);
     await again.close();
     await page.close();
@@ -288,7 +309,7 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     const page = await open(RECORDED.hash);
     const csv = readFileSync(path.join(APP, 'public/samples/three-classes.csv'));
     await page.setInputFiles('#csv-upload', { name: 'three-classes.csv', mimeType: 'text/csv', buffer: csv });
-    await page.waitForFunction(() => window.playground.state().data.task === 'multiclass');
+    await settle(page, "s.data.task === 'multiclass'");
     let s = await state(page);
     expect(s.data.train + s.data.test).toBe(300);
     expect(s.spec).toMatchObject({ output: { units: 3, activation: 'softmax' } });
@@ -340,7 +361,7 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     expect(s.epoch).toBe(2);
     expect(s.engines.map((e) => e.id)).toEqual(['reference/float64']);
     await page.selectOption('#backend', 'cpu');
-    await page.waitForFunction(() => window.playground.state().engines.length === 2);
+    await settle(page, 's.engines.length === 2');
     await page.evaluate(() => window.playground.step(2));
     s = await state(page);
     expect(s.engines.map((e) => e.id)).toEqual(['reference/float64', 'tfjs/cpu']);

@@ -1,5 +1,5 @@
 import { DTYPES, type DType, type EngineRegistry } from '@twinprop/core';
-import { TFJS_BACKENDS, type TfjsBackend } from '@twinprop/engine-tfjs/provider';
+import { TFJS_AUTO_BACKENDS as TFJS_BACKENDS, type TfjsAutoBackend as TfjsBackend } from '@twinprop/engine-tfjs/provider';
 import { engines } from '@twinprop/toolkit';
 
 /**

@@ -1,4 +1,4 @@
-import { arrayFor, classesOf, ShapeError, type Dataset, type ModelFile, type Task } from '@twinprop/core';
+import { applyInputFeatures, arrayFor, classesOf, ShapeError, type Dataset, type Matrix, type ModelFile, type Task } from '@twinprop/core';
 
 /**
  * Matching data to a saved model by name, never by position: features by the names the model
@@ -47,14 +47,29 @@ function dataClassNames(data: Dataset): string[] {
 }
 
 /**
+ * The columns a model reads from data, by name and count: for a model on derived input features
+ * (the Playground's X₁², sin X₁, …) the two raw columns they are computed from; else its features.
+ */
+export function modelColumns(file: ModelFile): { readonly names: readonly string[] | undefined; readonly count: number } {
+  const derived = file.metadata.inputFeatures;
+  if (derived !== undefined) return { names: derived.from, count: derived.from.length };
+  return { names: file.metadata.featureNames, count: file.spec.inputSize };
+}
+
+/** The model's inputs from rows of its {@link modelColumns}: derived features computed where it has them. */
+export function modelInputsFrom(file: ModelFile, columns: Matrix): Matrix {
+  const derived = file.metadata.inputFeatures;
+  return derived === undefined ? columns : applyInputFeatures(derived.features, columns, columns.data instanceof Float32Array ? 'float32' : 'float64');
+}
+
+/**
  * `data` with its feature columns in the model's order and its targets in the model's class
  * numbering and layout (one 0/1 column for a single sigmoid unit, else one-hot over the model's
  * classes). Without stored feature names the columns are taken in order, and only their count is
  * checked.
  */
 export function alignToModel(data: Dataset, file: ModelFile, task: Task, modelClassNames: readonly string[] | undefined, where: string): Dataset {
-  const inputs = file.spec.inputSize;
-  const modelFeatures = file.metadata.featureNames;
+  const { names: modelFeatures, count: inputs } = modelColumns(file);
   let x = data.x;
   if (modelFeatures !== undefined && modelFeatures.length === inputs && data.featureNames !== undefined) {
     const order = featureColumnsByName(modelFeatures, data.featureNames, where, false);
@@ -69,6 +84,7 @@ export function alignToModel(data: Dataset, file: ModelFile, task: Task, modelCl
     throw new ShapeError(`${where} has ${data.x.cols} feature columns, the model expects ${inputs}`);
   }
 
+  x = modelInputsFrom(file, x);
   if (task === 'regression') {
     if (data.task !== 'regression') throw new ShapeError(`${where} holds classes, but the model predicts real values (regression)`);
     return { ...data, x };
@@ -89,12 +105,21 @@ export function alignToModel(data: Dataset, file: ModelFile, task: Task, modelCl
   const units = file.spec.output.units;
   const cols = units === 1 ? 1 : units;
   const y = arrayFor(data.y.data instanceof Float32Array ? 'float32' : 'float64', data.y.rows * cols);
+  // One unit: class 1 is y = 1; class 0 is 0, or −1 for a model trained on signed (±1) targets.
+  const negative = file.training.targets === 'signed' ? -1 : 0;
   for (let r = 0; r < data.y.rows; r++) {
     const k = toModel[dataClass[r] ?? 0] ?? 0;
-    if (cols === 1) y[r] = k;
+    if (cols === 1) y[r] = k === 1 ? 1 : negative;
     else y[r * cols + k] = 1;
   }
-  return { ...data, x, y: { rows: data.y.rows, cols, data: y }, task: cols === 1 ? 'binary' : 'multiclass', classNames: names, featureNames: modelFeatures ?? data.featureNames };
+  return {
+    ...data,
+    x,
+    y: { rows: data.y.rows, cols, data: y },
+    task: cols === 1 ? 'binary' : 'multiclass',
+    classNames: names,
+    featureNames: file.metadata.featureNames ?? modelFeatures ?? data.featureNames,
+  };
 }
 
 /** The label column to evaluate against when `--label` is not given: the one column that is not a feature, else the stored label, else the last. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ACTIVATION_DEFINITIONS, classesOf, cloneWeights, readModelFile, type Matrix, type Model, type ModelFile, type Task } from '@twinprop/core';
+import { ACTIVATION_DEFINITIONS, classesOf, classThreshold, cloneWeights, type Matrix, type Model, type ModelFile, type Task } from '@twinprop/core';
+import { readModelFile } from '@twinprop/core/node';
 import { engines } from '@twinprop/toolkit';
 import { classNamesFor } from './data.js';
 import { engineRequest, engineSelector, type EngineOptions } from './engine-options.js';
@@ -34,15 +35,23 @@ export async function openModel(path: string, command: Command, options: EngineO
   return { file, model, engineId: resolved.id, task, classNames: classNamesFor(task, file.spec.output.units, file.metadata.classNames) };
 }
 
-/** Class index of every row of a model's outputs (threshold 0.5 for one unit, else argmax). */
-export function predictedClasses(outputs: Matrix): Int32Array {
-  return classesOf(outputs);
+/**
+ * Class index of every row of a model's outputs: for one unit, above 0.5 (a sigmoid), or above 0
+ * for a model trained on signed (±1) targets (a tanh output, its sign); else argmax.
+ */
+export function predictedClasses(outputs: Matrix, file?: ModelFile): Int32Array {
+  return classesOf(outputs, classThreshold(file?.training.targets));
 }
 
-/** Per-class probabilities of one row: [1 − p, p] for a single sigmoid unit, else the outputs. */
-export function probabilitiesOf(outputs: Matrix, row: number): number[] {
+/**
+ * Per-class scores of one row: [1 − p, p] for a single sigmoid unit; [(1 − o)/2, (1 + o)/2] for a
+ * single tanh unit trained on ±1 targets (its output rescaled to [0, 1] — a score, not a calibrated
+ * probability); else the outputs.
+ */
+export function probabilitiesOf(outputs: Matrix, row: number, file?: ModelFile): number[] {
   if (outputs.cols === 1) {
-    const p = outputs.data[row] ?? Number.NaN;
+    const v = outputs.data[row] ?? Number.NaN;
+    const p = file?.training.targets === 'signed' ? (1 + v) / 2 : v;
     return [1 - p, p];
   }
   return Array.from(outputs.data.subarray(row * outputs.cols, (row + 1) * outputs.cols));

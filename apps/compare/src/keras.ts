@@ -130,6 +130,8 @@ export function kerasGap(scenario: Pick<Scenario, 'spec' | 'training'>): string 
   }
   if (KERAS_LOSSES[scenario.training.loss] === undefined) return `no Keras loss for ${scenario.training.loss} in keras.ts`;
   if (KERAS_OPTIMIZERS[scenario.training.optimizer.kind] === undefined) return `no tf.train optimizer for ${scenario.training.optimizer.kind} in keras.ts`;
+  const schedule = scenario.training.schedule;
+  if (schedule !== undefined && schedule.kind !== 'constant') return `keras.ts trains tf.train optimizers at a constant learning rate (no ${schedule.kind} schedule)`;
   return undefined;
 }
 

@@ -246,6 +246,13 @@ export const MUTANTS: readonly Mutant[] = [
     scenarios: AND_OR,
   },
   {
+    id: 'ref-half-squared-error-gradient-doubled',
+    target: 'reference',
+    description: 'the Playground’s ½(ŷ − y)² differentiated as (ŷ − y)² (gradient 2(ŷ − y)·σ′, the value left right)',
+    engine: reference({ losses: { halfSquaredError: { ...LOSS_FUNCTIONS.halfSquaredError, backward: LOSS_FUNCTIONS.meanSquaredError.backward } } }),
+    scenarios: named('halfSquaredError'),
+  },
+  {
     id: 'ref-bce-from-probabilities',
     target: 'reference',
     description: 'BCE computed as −y·log ŷ − (1−y)·log(1−ŷ) from the probabilities (NaN once σ saturates)',

@@ -132,6 +132,22 @@ export function oracleValues(spec: ModelSpec, weights: Weights, training: Traini
       dataLoss /= n;
       break;
     }
+    case 'halfSquaredError': {
+      // The Playground's ½(ŷ − y)²: gradient (ŷ − y)·σ'(z).
+      const n = rows * units;
+      const { derivative } = act(spec.output.activation);
+      for (let i = 0; i < n; i++) {
+        const d = hOut[i]! - y[i]!;
+        dataLoss += 0.5 * d * d;
+        dz[i] = (d * derivative(zOut[i]!)) / n;
+      }
+      dataLoss /= n;
+      break;
+    }
+    default: {
+      const unknown: never = lossName;
+      throw new Error(`the oracle has no formula for the loss ${String(unknown)}`);
+    }
   }
   const l1 = training.regularization?.l1 ?? 0;
   const l2 = training.regularization?.l2 ?? 0;

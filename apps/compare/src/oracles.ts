@@ -1,4 +1,4 @@
-import { LEAKY_RELU_ALPHA, type Activation, type BatchRows, type Dataset, type Matrix, type Model, type PreparedData, type Weights } from '@twinprop/core';
+import { LEAKY_RELU_ALPHA, type Activation, type BatchRows, type Dataset, type LossName, type Matrix, type Model, type PreparedData, type Weights } from '@twinprop/core';
 import { CheckBuilder, type RunCheck } from './checks.js';
 import type { SharedCode } from './shared.js';
 
@@ -200,6 +200,8 @@ export function splitChecks(shared: SharedCode): RunCheck[] {
 /** A model that trains nothing and records which rows each step was given. */
 class RecordingModel {
   readonly steps: number[][] = [];
+  /** What `fit` reads of a model's training config (the target encoding, for accuracy). */
+  readonly training = { loss: 'meanSquaredError', optimizer: { kind: 'sgd', learningRate: 0.1 } } as const;
   constructor(private readonly units: number) {}
   prepare(data: { x: Matrix }): PreparedData {
     return { rows: data.x.rows, dispose: () => undefined };
@@ -219,9 +221,9 @@ class RecordingModel {
   }
 }
 
-/** The training loop: batches are consecutive `batchSize`-row slices of each epoch's order, every row once, the last batch partial. */
+/** The training loop: batches are consecutive `batchSize`-row slices of each epoch's order, every row once, the last batch partial (or carried, the Playground's way). */
 export async function batchingChecks(shared: SharedCode): Promise<RunCheck[]> {
-  const check = new CheckBuilder('batching: fit walks each epoch’s order in slices of batchSize rows, the last one partial, every row once', 'batching', 0);
+  const check = new CheckBuilder('batching: fit walks each epoch’s order in slices of batchSize rows, the last one partial — or, under partialBatch carry, opening the next epoch’s first batch — every row once', 'batching', 0);
   const cases = [
     { rows: 10, batchSize: 4 },
     { rows: 7, batchSize: 3 },
@@ -251,6 +253,18 @@ export async function batchingChecks(shared: SharedCode): Promise<RunCheck[]> {
       check.expect(false, `${rows} rows, batch ${batchSize}: threw ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  // The Playground's batching (partialBatch 'carry', no shuffle), worked out by hand: 7 rows in
+  // batches of 3 update on 0-2 and 3-5; row 6 waits and opens the next epoch's first batch.
+  try {
+    const model = new RecordingModel(1);
+    const data = { x: { rows: 7, cols: 1, data: new Float64Array(7) }, y: { rows: 7, cols: 1, data: new Float64Array(7) } };
+    await shared.fit(model as unknown as Model, data, { epochs: 3, batchSize: 3, seed: 5, shuffle: false, partialBatch: 'carry', task: 'regression' });
+    const expected = [[0, 1, 2], [3, 4, 5], [6, 0, 1, 2], [3, 4, 5], [6, 0, 1, 2], [3, 4, 5]];
+    const got = model.steps.map((b) => `[${b.join(',')}]`).join(' ');
+    check.expect(got === expected.map((b) => `[${b.join(',')}]`).join(' '), `partialBatch carry, 7 rows, batch 3: batches ${got}`);
+  } catch (error) {
+    check.expect(false, `partialBatch carry: threw ${error instanceof Error ? error.message : String(error)}`);
+  }
   return [check.result()];
 }
 
@@ -258,7 +272,7 @@ export async function batchingChecks(shared: SharedCode): Promise<RunCheck[]> {
  * Core's loss definitions against values worked out by hand:
  * BCE ℓ(z, y) = −y·log σ(z) − (1 − y)·log(1 − σ(z)); CE ℓ = −Σ y_k log p_k; MSE ℓ = (σ(z) − y)².
  */
-const LOSS_VALUES: ReadonlyArray<{ loss: 'binaryCrossEntropy' | 'softmaxCrossEntropy' | 'meanSquaredError'; output: Activation; z: number[]; y: number[]; value: number; why: string }> = [
+const LOSS_VALUES: ReadonlyArray<{ loss: LossName; output: Activation; z: number[]; y: number[]; value: number; why: string }> = [
   { loss: 'binaryCrossEntropy', output: 'sigmoid', z: [0], y: [1], value: 0.6931471805599453, why: '−log σ(0) = log 2' },
   { loss: 'binaryCrossEntropy', output: 'sigmoid', z: [2], y: [0], value: 2.1269280110429727, why: '−log(1 − σ(2)) = log(1 + e²)' },
   { loss: 'binaryCrossEntropy', output: 'sigmoid', z: [-3], y: [1], value: 3.048587351573742, why: '−log σ(−3) = log(1 + e³)' },
@@ -270,6 +284,8 @@ const LOSS_VALUES: ReadonlyArray<{ loss: 'binaryCrossEntropy' | 'softmaxCrossEnt
   { loss: 'softmaxCrossEntropy', output: 'softmax', z: [1000, 0, -1000], y: [0, 1, 0], value: 1000, why: 'log Σe^z − 0 = 1000 + log(1 + e⁻¹⁰⁰⁰ + e⁻²⁰⁰⁰)' },
   { loss: 'meanSquaredError', output: 'linear', z: [0.5, -1], y: [1, 1], value: 4.25, why: '(0.5 − 1)² + (−1 − 1)²' },
   { loss: 'meanSquaredError', output: 'sigmoid', z: [0], y: [1], value: 0.25, why: '(σ(0) − 1)² = (½)²' },
+  { loss: 'halfSquaredError', output: 'linear', z: [0.5, -1], y: [1, 1], value: 2.125, why: '½(0.5 − 1)² + ½(−1 − 1)²' },
+  { loss: 'halfSquaredError', output: 'tanh', z: [0], y: [-1], value: 0.5, why: '½(tanh 0 + 1)², the Playground’s error at a fresh tanh output' },
 ];
 
 /** What each loss's batch mean is over (the lecture's BCE and MSE: every entry; CE: every row). */

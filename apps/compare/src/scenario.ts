@@ -3,6 +3,7 @@ import {
   mlp,
   type Activation,
   type LossName,
+  type LearningRateSchedule,
   type ModelSpec,
   type OptimizerConfig,
   type OptimizerKind,
@@ -66,6 +67,8 @@ export interface ScenarioShape {
   readonly loss: LossName;
   readonly optimizer: OptimizerConfig;
   readonly regularization?: Regularization;
+  /** A learning-rate schedule (core's schedule.ts), applied by both engines. */
+  readonly schedule?: LearningRateSchedule;
   readonly seed?: number;
   /** Initial biases drawn uniformly from ±biases (so regularization meets non-zero biases). */
   readonly biases?: number;
@@ -108,9 +111,17 @@ function optimizerLabel(config: OptimizerConfig): string {
 function regularizationLabel(regularization: Regularization | undefined): string {
   if (regularization === undefined) return '';
   const parts: string[] = [];
-  if (regularization.l1 !== undefined && regularization.l1 > 0) parts.push(`L1=${regularization.l1}`);
+  if (regularization.l1 !== undefined && regularization.l1 > 0) parts.push(`L1=${regularization.l1}${regularization.clampAtZero === true ? " clamped" : ""}`);
   if (regularization.l2 !== undefined && regularization.l2 > 0) parts.push(`L2=${regularization.l2}`);
   return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
+}
+
+/** ` lr=step(every=4,factor=0.5)`, ` lr=constant`: the schedule and its parameters, or nothing without one. */
+function scheduleLabel(schedule: LearningRateSchedule | undefined): string {
+  if (schedule === undefined) return '';
+  const { kind, ...parameters } = schedule;
+  const entries = Object.entries(parameters);
+  return entries.length === 0 ? ` lr=${kind}` : ` lr=${kind}(${entries.map(([name, value]) => `${name}=${String(value)}`).join(',')})`;
 }
 
 function datasetLabel(dataset: DatasetRef): string {
@@ -131,8 +142,8 @@ export function float32Representable<T extends object>(config: T): T {
 
 /**
  * Builds a scenario of one shape at one size, and its name:
- * `[prefix] dataset sizes activations loss optimizer [regularization]`. The input width is the
- * dataset's feature count.
+ * `[prefix] dataset sizes activations loss optimizer [regularization] [schedule]`. The input
+ * width is the dataset's feature count.
  */
 export function defineScenario(shape: ScenarioShape, size: ScenarioSize): Scenario {
   const dataset: DatasetRef = { ...shape.dataset, ...(size.points === undefined ? {} : { points: size.points }) };
@@ -141,9 +152,10 @@ export function defineScenario(shape: ScenarioShape, size: ScenarioSize): Scenar
     loss: shape.loss,
     optimizer: float32Representable(shape.optimizer),
     ...(shape.regularization === undefined ? {} : { regularization: float32Representable(shape.regularization) }),
+    ...(shape.schedule === undefined ? {} : { schedule: float32Representable(shape.schedule) }),
   };
   const biases = shape.biases === undefined ? '' : ` b~±${shape.biases}`;
-  const name = `${datasetLabel(dataset)} ${describeSpec(spec)} ${LOSS_LABEL[shape.loss] ?? shape.loss} ${optimizerLabel(shape.optimizer)}${regularizationLabel(shape.regularization)}${biases}`;
+  const name = `${datasetLabel(dataset)} ${describeSpec(spec)} ${LOSS_LABEL[shape.loss] ?? shape.loss} ${optimizerLabel(shape.optimizer)}${regularizationLabel(shape.regularization)}${scheduleLabel(shape.schedule)}${biases}`;
   return {
     name: shape.prefix === undefined ? name : `${shape.prefix} ${name}`,
     dataset,

@@ -162,6 +162,17 @@ export const SCENARIO_DECLARATIONS: readonly ScenarioDeclaration[] = [
     sizes: { quick: { points: 200, batchSize: 10, epochs: 20 } },
   },
   {
+    // The TensorFlow Playground's own training: ½(ŷ − y)² on a tanh output, plain SGD, and its L1
+    // that clamps a weight at zero and kills the link (clampAtZero) — both engines, step by step.
+    dataset: playground('playground-xor', 0),
+    hidden: [[4, 'tanh']],
+    output: [1, 'tanh'],
+    loss: 'halfSquaredError',
+    optimizer: optimizer('sgd', { learningRate: 0.1 }),
+    regularization: { l1: 0.01, clampAtZero: true },
+    sizes: { quick: { points: 200, batchSize: 10, epochs: 10 }, full: { points: 500, batchSize: 10, epochs: 30 } },
+  },
+  {
     dataset: playground('playground-xor', 5),
     hidden: [
       [8, 'leakyRelu'],

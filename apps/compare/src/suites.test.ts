@@ -4,6 +4,7 @@ import {
   layersOf,
   LOSS_DEFINITIONS,
   LOSSES,
+  LR_SCHEDULES,
   OPTIMIZERS,
   optimizerDefinition,
   OUTPUT_ACTIVATIONS,
@@ -37,6 +38,7 @@ function coverage(scenarios: readonly Scenario[]) {
     depths: new Set(scenarios.map((s) => s.spec.hidden.length)),
     datasets: new Set(scenarios.map((s) => s.dataset.name)),
     regularization: new Set(scenarios.flatMap((s) => Object.keys(s.training.regularization ?? {}))),
+    schedules: new Set(scenarios.flatMap((s) => (s.training.schedule === undefined ? [] : [s.training.schedule.kind]))),
   };
 }
 
@@ -54,13 +56,14 @@ describe('suite coverage follows core’s tables', () => {
     ['quick', QUICK_SCENARIOS],
     ['full', FULL_SCENARIOS],
   ] as const) {
-    it(`${name}: every hidden and output activation (each output with its default loss), every loss, every optimizer and boolean hyperparameter`, () => {
+    it(`${name}: every hidden and output activation (each output with its default loss), every loss, every optimizer and boolean hyperparameter, every learning-rate schedule`, () => {
       const c = coverage(scenarios);
       for (const a of HIDDEN_ACTIVATIONS) expect(c.hidden, `hidden ${a}`).toContain(a);
       for (const a of OUTPUT_ACTIVATIONS) expect(c.outputWithDefaultLoss, `output ${a} with ${ACTIVATION_DEFINITIONS[a].defaultLoss}`).toContain(a);
       for (const loss of LOSSES) expect(c.losses, loss).toContain(loss);
       for (const kind of OPTIMIZERS) expect(c.optimizers, kind).toContain(kind);
       for (const setting of EXPECTED_BOOLEANS) expect(c.booleans, setting).toContain(setting);
+      for (const kind of LR_SCHEDULES) expect(c.schedules, `schedule ${kind}`).toContain(kind);
       // Nothing untrainable is compared (step layers are trained by the perceptron rule, not here).
       for (const s of scenarios) for (const l of layersOf(s.spec)) expect(ACTIVATION_DEFINITIONS[l.activation].trainable).toBe(true);
       for (const s of scenarios) expect(LOSS_DEFINITIONS[s.training.loss].fits(s.spec.output.activation), s.name).toBe(true);
@@ -71,10 +74,10 @@ describe('suite coverage follows core’s tables', () => {
     ['quick', QUICK_SCENARIOS],
     ['full', FULL_SCENARIOS],
   ] as const) {
-    it(`${name}: 0–3 hidden layers, L1 and L2, every dataset family, both reference dtypes on every backend`, () => {
+    it(`${name}: 0–3 hidden layers, L1 (plain and the Playground's clamped) and L2, every dataset family, both reference dtypes on every backend`, () => {
       const c = coverage(scenarios);
       expect([...c.depths].sort()).toEqual([0, 1, 2, 3]);
-      expect([...c.regularization].sort()).toEqual(['l1', 'l2']);
+      expect([...c.regularization].sort()).toEqual(['clampAtZero', 'l1', 'l2']);
       for (const family of ['xor', 'and', 'circle', 'gauss', 'spiral', 'playground-xor', 'iris', 'mnist']) expect(c.datasets).toContain(family);
       expect(SUITE_DEFINITIONS[name].dtypes).toEqual(['float64', 'float32']);
       expect(SUITE_DEFINITIONS[name].backends).toBe('all');
@@ -82,17 +85,26 @@ describe('suite coverage follows core’s tables', () => {
   }
 
   it('the sweep has one scenario per member of each table it is given, and grows with them', () => {
-    const narrow = sweepScenarios({ hidden: ['relu'], outputs: ['sigmoid'], losses: ['binaryCrossEntropy'], optimizers: ['sgd'] });
-    // relu hidden; the base (tanh/sigmoid/adam) for the output and the loss; sgd.
+    const narrow = sweepScenarios({ hidden: ['relu'], outputs: ['sigmoid'], losses: ['binaryCrossEntropy'], optimizers: ['sgd'], schedules: ['step'] });
+    // relu hidden; the base (tanh/sigmoid/adam) for the output and the loss; sgd; the base under a step schedule.
     expect(narrow.map((s) => s.name)).toEqual([
       'sweep: circle 2-4-1 relu/sigmoid bce adam(0.01)',
       'sweep: circle 2-4-1 tanh/sigmoid bce adam(0.01)',
       'sweep: circle 2-4-1 tanh/sigmoid bce sgd(0.1)',
+      'sweep: circle 2-4-1 tanh/sigmoid bce adam(0.01) lr=step(every=4,factor=0.5)',
     ]);
-    const wider = sweepScenarios({ hidden: ['relu', 'leakyRelu'], outputs: ['sigmoid', 'softmax'], losses: ['binaryCrossEntropy'], optimizers: ['sgd', 'momentum'] });
-    expect(wider.length).toBe(narrow.length + 1 + 1 + 2); // leakyRelu; softmax; momentum and Nesterov
+    const wider = sweepScenarios({
+      hidden: ['relu', 'leakyRelu'],
+      outputs: ['sigmoid', 'softmax'],
+      losses: ['binaryCrossEntropy'],
+      optimizers: ['sgd', 'momentum'],
+      schedules: ['step', 'constant'],
+    });
+    expect(wider.length).toBe(narrow.length + 1 + 1 + 2 + 1); // leakyRelu; softmax; momentum and Nesterov; constant
     expect(wider.find((s) => s.spec.output.activation === 'softmax')?.dataset.name).toBe('iris');
     for (const s of wider) expect(s.keras).toBe(true);
+    // Keras trains at a constant rate: a decaying schedule gets the reason instead of the opinion.
+    for (const s of wider) expect(kerasGap(s) !== undefined, s.name).toBe(s.training.schedule !== undefined && s.training.schedule.kind !== 'constant');
   });
 
   it('each scenario is declared once; the suites derive theirs from the declarations', () => {

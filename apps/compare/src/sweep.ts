@@ -3,12 +3,15 @@ import {
   HIDDEN_ACTIVATIONS,
   LOSS_DEFINITIONS,
   LOSSES,
+  LR_SCHEDULES,
   OPTIMIZERS,
   OUTPUT_ACTIVATIONS,
   optimizer,
   optimizerDefinition,
   type Activation,
+  type LearningRateSchedule,
   type LossName,
+  type LrScheduleKind,
   type OptimizerConfig,
   type OptimizerKind,
 } from '@twinprop/core';
@@ -26,7 +29,10 @@ import { defineScenario, type DatasetRef, type Scenario, type ScenarioSize } fro
  *   predicts classes (softmax), else on the Playground circle;
  * - every loss (`LOSSES`) on the first output activation it fits;
  * - every optimizer (`OPTIMIZERS`) with core's defaults, and once more with each of its boolean
- *   hyperparameters flipped (Nesterov momentum).
+ *   hyperparameters flipped (Nesterov momentum);
+ * - every learning-rate schedule (`LR_SCHEDULES`), on the base, with the parameters of
+ *   {@link SCHEDULE_CASES} (the Keras opinion trains at a constant rate, so keras.ts gives the
+ *   decaying ones its reason instead).
  *
  * Variations that land on the same scenario (the base itself, three times) are kept once.
  */
@@ -43,7 +49,19 @@ const BASE_HIDDEN: Activation = 'tanh';
 const BASE_OUTPUT: Activation = 'sigmoid';
 const BASE_OPTIMIZER: OptimizerKind = 'adam';
 
-function sweepScenario(hidden: Activation, output: Activation, loss: LossName, config: OptimizerConfig): Scenario {
+/**
+ * A schedule case per core schedule (a mapped type: a new schedule does not compile without one),
+ * for the circle's 30 updates (3 an epoch) at Adam's η = 0.01: each changes the rate within the
+ * trajectory's first 10 steps, and the cosine case reaches its minimum before the run ends.
+ */
+const SCHEDULE_CASES: { readonly [K in LrScheduleKind]: Extract<LearningRateSchedule, { kind: K }> } = {
+  constant: { kind: 'constant' },
+  step: { kind: 'step', every: 4, factor: 0.5 },
+  exponential: { kind: 'exponential', decayRate: 0.5, decaySteps: 10 },
+  cosine: { kind: 'cosine', decaySteps: 20, warmupSteps: 3, minLearningRate: 0.001 },
+};
+
+function sweepScenario(hidden: Activation, output: Activation, loss: LossName, config: OptimizerConfig, schedule?: LearningRateSchedule): Scenario {
   const multiclass = ACTIVATION_DEFINITIONS[output].task === 'multiclass';
   const dataset = multiclass ? IRIS : CIRCLE;
   const units = multiclass ? datasetInfo(dataset.name).outputs : 1;
@@ -55,6 +73,7 @@ function sweepScenario(hidden: Activation, output: Activation, loss: LossName, c
       output: [Math.max(units, ACTIVATION_DEFINITIONS[output].minUnits), output],
       loss,
       optimizer: config,
+      ...(schedule === undefined ? {} : { schedule }),
       keras: true,
     },
     multiclass ? IRIS_SIZE : CIRCLE_SIZE,
@@ -84,6 +103,7 @@ export interface SweepTables {
   readonly outputs?: readonly Activation[];
   readonly losses?: readonly LossName[];
   readonly optimizers?: readonly OptimizerKind[];
+  readonly schedules?: readonly LrScheduleKind[];
 }
 
 /** The sweep's scenarios, in the order above, each once. */
@@ -92,6 +112,7 @@ export function sweepScenarios(tables: SweepTables = {}): Scenario[] {
   const outputs = tables.outputs ?? OUTPUT_ACTIVATIONS;
   const losses = tables.losses ?? LOSSES;
   const optimizers = tables.optimizers ?? OPTIMIZERS;
+  const schedules = tables.schedules ?? LR_SCHEDULES;
   const baseLoss = ACTIVATION_DEFINITIONS[BASE_OUTPUT].defaultLoss;
   const base = optimizer(BASE_OPTIMIZER);
   const all = [
@@ -99,6 +120,7 @@ export function sweepScenarios(tables: SweepTables = {}): Scenario[] {
     ...outputs.map((o) => sweepScenario(BASE_HIDDEN, o, ACTIVATION_DEFINITIONS[o].defaultLoss, base)),
     ...losses.map((loss) => sweepScenario(BASE_HIDDEN, outputFor(loss, OUTPUT_ACTIVATIONS), loss, base)),
     ...optimizerVariants(optimizers).map((config) => sweepScenario(BASE_HIDDEN, BASE_OUTPUT, baseLoss, config)),
+    ...schedules.map((kind) => sweepScenario(BASE_HIDDEN, BASE_OUTPUT, baseLoss, base, SCHEDULE_CASES[kind])),
   ];
   const unique = new Map<string, Scenario>();
   for (const scenario of all) if (!unique.has(scenario.name)) unique.set(scenario.name, scenario);

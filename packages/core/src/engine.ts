@@ -1,6 +1,7 @@
 import { ShapeError, SpecError } from './errors.js';
-import { assertLossMatchesSpec, assertRegularization, type LossName, type Regularization } from './loss.js';
-import { validateOptimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
+import { assertLossMatchesSpec, assertRegularization, DEAD_LINKS_SLOT, type LossName, type Regularization } from './loss.js';
+import { OPTIMIZER_SLOTS, validateOptimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
+import { validateSchedule, type LearningRateSchedule } from './schedule.js';
 import type { ModelSpec } from './spec.js';
 import type { DType, Matrix, Weights } from './weights.js';
 
@@ -9,14 +10,54 @@ export interface TrainingConfig {
   readonly loss: LossName;
   readonly optimizer: OptimizerConfig;
   readonly regularization?: Regularization;
+  /**
+   * How binary targets are written: `zeroOne` (default; class 1 is y = 1, a sigmoid output) or
+   * `signed` (the TensorFlow Playground's labels −1 and +1 with a tanh or linear output; a row's
+   * class is the sign of its output). Only metrics read it — the loss sees the numbers as they are.
+   */
+  readonly targets?: 'zeroOne' | 'signed';
+  /**
+   * How the learning rate changes over the updates (schedule.ts); without one it stays at
+   * `optimizer.learningRate`. Counted in optimizer updates, so resuming continues it.
+   */
+  readonly schedule?: LearningRateSchedule;
 }
+
+export const TARGET_ENCODINGS = ['zeroOne', 'signed'] as const;
 
 /** Checks a training config against a spec; throws {@link SpecError} naming the field. */
 export function validateTrainingConfig(spec: ModelSpec, training: TrainingConfig): TrainingConfig {
   assertLossMatchesSpec(training.loss, spec, 'training.loss');
   validateOptimizer(training.optimizer, 'training.optimizer');
   assertRegularization(training.regularization, 'training.regularization');
+  if (training.regularization?.clampAtZero === true && training.optimizer.kind !== 'sgd') {
+    throw new SpecError(
+      'training.regularization.clampAtZero',
+      `the Playground's clamped L1 is defined for the sgd optimizer only (training uses ${training.optimizer.kind})`,
+    );
+  }
+  if (training.schedule !== undefined) validateSchedule(training.schedule, training.optimizer.learningRate, 'training.schedule');
+  if (training.targets !== undefined) {
+    if (!(TARGET_ENCODINGS as readonly string[]).includes(training.targets)) {
+      throw new SpecError('training.targets', `must be one of ${TARGET_ENCODINGS.join(', ')} (got ${JSON.stringify(training.targets)})`);
+    }
+    if (training.targets === 'signed' && (spec.output.units !== 1 || !['tanh', 'linear'].includes(spec.output.activation))) {
+      throw new SpecError(
+        'training.targets',
+        `signed (±1) targets need one tanh or linear output unit (the spec's output is ${spec.output.units} ${spec.output.activation})`,
+      );
+    }
+  }
   return training;
+}
+
+/**
+ * The optimizer-state slots a model with this training config keeps: the optimizer's own
+ * ({@link OPTIMIZER_SLOTS}) and, under `clampAtZero`, {@link DEAD_LINKS_SLOT}.
+ */
+export function optimizerSlotsFor(training: TrainingConfig): readonly string[] {
+  const own = OPTIMIZER_SLOTS[training.optimizer.kind];
+  return training.regularization?.clampAtZero === true ? [...own, DEAD_LINKS_SLOT] : own;
 }
 
 /** Features `x` (rows × inputSize) and targets `y` (rows × output units). */

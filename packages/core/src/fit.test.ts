@@ -167,6 +167,47 @@ describe('fit', () => {
   });
 });
 
+describe("partialBatch 'carry' (the TensorFlow Playground's batching)", () => {
+  const rows7: Batch = { x: matrix(7, 1, [0, 1, 2, 3, 4, 5, 6]), y: matrix(7, 1, [0, 0, 0, 0, 0, 0, 0]) };
+
+  it('leaves the rows after the last full batch for the next epoch’s first batch, which takes them first', async () => {
+    const model = new LinearModel();
+    const result = await fit(model, rows7, { epochs: 3, batchSize: 3, seed: 1, shuffle: false, partialBatch: 'carry' });
+    // 7 rows, batch 3: epoch 1 updates on 0-2 and 3-5 (row 6 waits); epochs 2 and 3 start with 6.
+    expect(model.seen).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 0, 1, 2],
+      [3, 4, 5],
+      [6, 0, 1, 2],
+      [3, 4, 5],
+    ]);
+    expect(result.epochsCompleted).toBe(3);
+  });
+
+  it('with the default (update) the leftover is a smaller batch of its own', async () => {
+    const model = new LinearModel();
+    await fit(model, rows7, { epochs: 2, batchSize: 3, seed: 1, shuffle: false });
+    expect(model.seen).toEqual([[0, 1, 2], [3, 4, 5], [6], [0, 1, 2], [3, 4, 5], [6]]);
+  });
+
+  it('carries the previous epoch’s last rows under shuffling too, and resumes at an epoch boundary to the same batches', async () => {
+    const model = new LinearModel();
+    await fit(model, rows7, { epochs: 2, batchSize: 2, seed: 9, partialBatch: 'carry' });
+    const first = epochOrder(7, 9, 1);
+    const second = epochOrder(7, 9, 2);
+    expect(model.seen[3]).toEqual([first[6], second[0], second[1]]);
+    const resumed = new LinearModel();
+    await fit(resumed, rows7, { epochs: 2, batchSize: 2, seed: 9, partialBatch: 'carry', initialEpoch: 1 });
+    expect(resumed.seen[0]).toEqual(model.seen[3]);
+  });
+
+  it('refuses a batch larger than the training set (no batch would ever fill) and unknown modes', async () => {
+    await expect(fit(new LinearModel(), rows7, { epochs: 1, batchSize: 8, seed: 1, partialBatch: 'carry' })).rejects.toThrow(/must not exceed the 7 training rows/);
+    await expect(fit(new LinearModel(), rows7, { epochs: 1, batchSize: 2, seed: 1, partialBatch: 'keep' as 'carry' })).rejects.toThrow(/partialBatch must be/);
+  });
+});
+
 /**
  * A classifier double whose output for row x is its "belief" b(x) = x + shift (one sigmoid-like
  * unit, class 1 when > 0.5); every step adds `drift` to the shift, so the outputs of a batch before
@@ -262,6 +303,18 @@ describe('fit: train accuracy (trainEvaluation)', () => {
     expect(without.calls.loss).toBe(3);
     expect(without.calls.predictRows).toBe(12);
     expect(b.history.map((h) => [h.testLoss, h.testAccuracy])).toEqual(a.history.map((h) => [h.testLoss, h.testAccuracy]));
+  });
+
+  it("counts a carried first batch (partialBatch 'carry') whole: its rows are more than batchSize", async () => {
+    const model = new DriftingClassifier(0, true);
+    // 10 rows, batches of 4: epoch 1 trains 8 rows, epoch 2 first takes the 2 left over plus 4.
+    const result = await fit(model, points, { epochs: 2, batchSize: 4, seed: 1, task: 'binary', partialBatch: 'carry' });
+    expect(model.calls.withOutputs).toBe(4);
+    // At shift 0 every row but x = 0.4 and 0.5 (rows 4 and 5) is right.
+    const right = (rows: ArrayLike<number>): number => Array.from(rows).filter((r) => r !== 4 && r !== 5).length;
+    const [first, second] = [epochOrder(10, 1, 1), epochOrder(10, 1, 2)];
+    const epoch2 = [...first.subarray(8), ...second.subarray(0, 8)];
+    expect(result.history.map((h) => h.trainAccuracy)).toEqual([right(first.subarray(0, 8)) / 8, right(epoch2) / 10]);
   });
 
   it('refuses an unknown trainEvaluation', async () => {

@@ -1,6 +1,6 @@
 import type { Batch, Model, PreparedData } from './engine.js';
 import { NonFiniteLossError, NonFiniteWeightsError, ShapeError } from './errors.js';
-import { accuracy, countCorrect, meanSquaredError } from './metrics.js';
+import { accuracy, classThreshold, countCorrect, meanSquaredError } from './metrics.js';
 import { deriveSeed, Rng } from './rng.js';
 import { namedParameters } from './weights.js';
 
@@ -55,6 +55,16 @@ export interface FitOptions {
   readonly seed: number;
   /** Shuffle rows each epoch (default true). */
   readonly shuffle?: boolean;
+  /**
+   * The rows left after an epoch's last full batch (when `batchSize` does not divide the training
+   * set): `update` (default) — they form a smaller last batch of their own; `carry` — the
+   * TensorFlow Playground's way: no update for them in this epoch, they join the **next** epoch's
+   * first batch (which then has `leftover + batchSize` rows, averaged over all of them). The
+   * leftover of the last epoch trained is never applied. Needs `batchSize` ≤ the training rows.
+   * (Carrying loses nothing: no update happens between the leftover rows and the next batch, so
+   * their gradients are the same whether taken then or now.)
+   */
+  readonly partialBatch?: 'update' | 'carry';
   /** Evaluated after every epoch. */
   readonly test?: Batch;
   /** Classification metrics (accuracy) are computed unless the task is `regression`. */
@@ -103,10 +113,42 @@ export function evaluateModel(
   task: 'binary' | 'multiclass' | 'regression' = 'binary',
 ): { loss: number; accuracy?: number; mse?: number } {
   const { loss, outputs } = model.evaluate?.(data) ?? { loss: model.loss(data), outputs: model.predict(data.x) };
-  return task === 'regression' ? { loss, mse: meanSquaredError(outputs, data.y) } : { loss, accuracy: accuracy(outputs, data.y) };
+  return task === 'regression'
+    ? { loss, mse: meanSquaredError(outputs, data.y) }
+    : { loss, accuracy: accuracy(outputs, data.y, classThreshold(model.training.targets)) };
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** The previous epoch's last `leftover` rows, then this epoch's first `batchSize` rows. */
+function carriedRows(previous: Int32Array, order: Int32Array, leftover: number, batchSize: number): Int32Array {
+  const rows = new Int32Array(leftover + batchSize);
+  rows.set(previous.subarray(previous.length - leftover));
+  rows.set(order.subarray(0, batchSize), leftover);
+  return rows;
+}
+
+/**
+ * Resolves in a later macrotask, so that signal handlers (Ctrl-C), timers, I/O and — in a browser —
+ * rendering and input get their turn; the same in Node, browsers and workers. A MessageChannel
+ * message is a macrotask without the 4 ms clamp browsers put on nested `setTimeout(…, 0)`; each
+ * yield takes a new channel, closed on arrival: Node delivers a port's queued messages in one go
+ * (up to 1000) without turning its event loop, so one shared channel would hold off signals and
+ * I/O for as long. Where there is no MessageChannel, `setTimeout(…, 0)`.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof MessageChannel !== 'function') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    // Typed as both runtimes have it (Node's typings leave out `onmessage`, which Node supports).
+    const { port1, port2 } = new MessageChannel() as unknown as Record<'port1' | 'port2', { onmessage: (() => void) | null; postMessage(message: undefined): void; close(): void }>;
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(undefined);
+  });
+}
 
 /**
  * The one training loop every engine shares: for each epoch, a seeded shuffle, minibatches of
@@ -125,16 +167,26 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
     throw new ShapeError(`batch size must be a positive integer (got ${options.batchSize})`);
   }
+  const carry = options.partialBatch === 'carry';
+  if (options.partialBatch !== undefined && options.partialBatch !== 'update' && !carry) {
+    throw new ShapeError(`partialBatch must be 'update' or 'carry' (got ${String(options.partialBatch)})`);
+  }
+  if (carry && options.batchSize > rows) {
+    throw new ShapeError(`with partialBatch 'carry' the batch size (${options.batchSize}) must not exceed the ${rows} training rows: no batch would ever fill`);
+  }
   const batchSize = Math.min(options.batchSize, rows);
-  const batchesPerEpoch = Math.ceil(rows / batchSize);
+  const batchesPerEpoch = carry ? Math.floor(rows / batchSize) : Math.ceil(rows / batchSize);
+  const leftover = carry ? rows - batchesPerEpoch * batchSize : 0;
+  const orderOf = (e: number): Int32Array => (options.order ?? epochOrder)(rows, options.seed, e, options.shuffle ?? true);
+  const threshold = classThreshold(model.training.targets);
   const task = options.task ?? 'binary';
   const trainEvaluation = task === 'regression' ? 'none' : (options.trainEvaluation ?? 'batches');
   if (!TRAIN_EVALUATIONS.includes(trainEvaluation)) {
     throw new ShapeError(`trainEvaluation must be one of ${TRAIN_EVALUATIONS.join(', ')} (got ${String(trainEvaluation)})`);
   }
-  // Train accuracy from the batches: each step's outputs land here ([batch rows × units]).
+  // Train accuracy from the batches: each step's outputs land here ([batch rows × units]; a carried first batch has up to `leftover` more).
   const batchOutputs =
-    trainEvaluation === 'batches' && model.trainStepWithOutputs !== undefined ? new Float64Array(batchSize * train.y.cols) : undefined;
+    trainEvaluation === 'batches' && model.trainStepWithOutputs !== undefined ? new Float64Array((batchSize + leftover) * train.y.cols) : undefined;
   const history: EpochLog[] = [];
   const started = performance.now();
   let trainingMs = 0;
@@ -148,7 +200,9 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
   try {
     while (epoch < options.epochs && !stopped) {
       const current = epoch + 1;
-      const order = (options.order ?? epochOrder)(rows, options.seed, current, options.shuffle ?? true);
+      const order = orderOf(current);
+      // Under `carry`, the first batch also takes the previous epoch's leftover rows, first.
+      const carried = leftover > 0 && current > 1 ? carriedRows(orderOf(current - 1), order, leftover, batchSize) : undefined;
       let lossSum = 0;
       let lossRows = 0;
       let correctRows = 0;
@@ -160,17 +214,19 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
         }
         const start = b * batchSize;
         const end = Math.min(rows, start + batchSize);
+        const batch = b === 0 && carried !== undefined ? { order: carried, start: 0, end: carried.length } : { order, start, end };
         const t0 = performance.now();
         const loss =
           batchOutputs === undefined
-            ? (model.trainStep(data, { order, start, end }, true) ?? Number.NaN)
-            : model.trainStepWithOutputs!(data, { order, start, end }, batchOutputs);
+            ? (model.trainStep(data, batch, true) ?? Number.NaN)
+            : model.trainStepWithOutputs!(data, batch, batchOutputs);
         trainingMs += performance.now() - t0;
-        if (batchOutputs !== undefined) correctRows += countCorrect(batchOutputs, train.y, order, start, end - start);
-        samples += end - start;
+        const batchRows = batch.end - batch.start;
+        if (batchOutputs !== undefined) correctRows += countCorrect(batchOutputs, train.y, batch.order, batch.start, batchRows, threshold);
+        samples += batchRows;
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(current, b + 1, loss);
-        lossSum += loss * (end - start);
-        lossRows += end - start;
+        lossSum += loss * batchRows;
+        lossRows += batchRows;
         batchesCompleted = b + 1;
         options.onBatchEnd?.({ epoch: current, batch: b, loss });
         if (performance.now() - lastYield > 50) {
@@ -189,7 +245,10 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
         trainLoss: lossRows > 0 ? lossSum / lossRows : Number.NaN,
         ...(trainEvaluation === 'none'
           ? {}
-          : { trainAccuracy: batchOutputs !== undefined ? (lossRows > 0 ? correctRows / lossRows : Number.NaN) : accuracy(model.predict(train.x), train.y) }),
+          : {
+              trainAccuracy:
+                batchOutputs !== undefined ? (lossRows > 0 ? correctRows / lossRows : Number.NaN) : accuracy(model.predict(train.x), train.y, threshold),
+            }),
         ...(options.test === undefined ? {} : testMetrics(model, options.test, task)),
         seconds: (performance.now() - started) / 1000,
       };

@@ -17,14 +17,19 @@ import type { ModelSpec } from './spec.js';
  *   max subtracted inside the log-sum-exp. Averaged over the batch. Gradient: `∂ℓ/∂z = p − y`.
  * - `meanSquaredError` — any output but `softmax`/`step`: `ℓ = (ŷ − y)²`, averaged over all
  *   batch × unit entries (as `tf.losses.meanSquaredError`). Gradient: `∂ℓ/∂ŷ = 2(ŷ − y)`.
+ * - `halfSquaredError` — the TensorFlow Playground's error (`nn.ts`, `Errors.SQUARE`): `ℓ = ½(ŷ − y)²`,
+ *   averaged like `meanSquaredError` (so it is exactly half of it). Gradient: `∂ℓ/∂ŷ = ŷ − y`, which
+ *   is why the Playground's learning and regularization rates mean what they say: with this loss,
+ *   twinprop's `sgd` at rate η takes the Playground's step at rate η.
  *
  * Regularization (optional, on kernels only — never on biases — as in the TensorFlow Playground)
  * is part of the loss:
  * - L1: `λ₁ · Σ |w|`, gradient `λ₁ · sign(w)` (0 at w = 0);
  * - L2: `λ₂ · ½ Σ w²`, gradient `λ₂ · w`.
- * The reported loss of a batch is `mean data loss + regularization`.
+ * The reported loss of a batch is `mean data loss + regularization`. With `clampAtZero` the update
+ * follows the Playground's L1 (see {@link clampedSgdStep}).
  */
-export const LOSSES = ['binaryCrossEntropy', 'softmaxCrossEntropy', 'meanSquaredError'] as const;
+export const LOSSES = ['binaryCrossEntropy', 'softmaxCrossEntropy', 'meanSquaredError', 'halfSquaredError'] as const;
 export type LossName = (typeof LOSSES)[number];
 
 export interface Regularization {
@@ -32,6 +37,44 @@ export interface Regularization {
   readonly l1?: number;
   /** λ₂ ≥ 0: adds `λ₂ · ½ Σ w²` over all kernels. */
   readonly l2?: number;
+  /**
+   * The TensorFlow Playground's L1 (`nn.ts`, `updateWeights`): a kernel weight that the
+   * regularization step would carry across zero is set to 0 and becomes a **dead link**, never
+   * updated again. Needs the `sgd` optimizer (the Playground's); see {@link clampedSgdStep} for the
+   * exact update. The dead links are part of the optimizer state (slot `deadLinks`, 1 = dead), so a
+   * resumed run keeps them.
+   */
+  readonly clampAtZero?: boolean;
+}
+
+/** The name of the optimizer-state slot that marks dead links (1) under `clampAtZero`. */
+export const DEAD_LINKS_SLOT = 'deadLinks';
+
+/**
+ * One kernel weight's SGD update with the Playground's clamped regularization, in float64 — the
+ * formula every engine is held to when `clampAtZero` is set:
+ *
+ * 1. a dead link does not move: `θ' = θ` (it is 0), still dead;
+ * 2. the data step: `θ₁ = θ − η·g`, with `g` the gradient of the **data** loss only;
+ * 3. the regularization step, with the derivative taken at the weight *before* step 2:
+ *    `θ₂ = θ₁ − η·(λ₁·sign(θ) + λ₂·θ)`;
+ * 4. if `θ₁·θ₂ < 0` (step 3 crossed zero) then `θ' = 0` and the link is dead; else `θ' = θ₂`.
+ *
+ * Biases are never regularized, so they take the plain step `b − η·g`.
+ */
+export function clampedSgdStep(
+  theta: number,
+  g: number,
+  dead: boolean,
+  learningRate: number,
+  regularization: Regularization,
+): { theta: number; dead: boolean } {
+  if (dead) return { theta, dead: true };
+  const afterData = theta - learningRate * g;
+  const derivative = (regularization.l1 ?? 0) * Math.sign(theta) + (regularization.l2 ?? 0) * theta;
+  const afterRegularization = afterData - learningRate * derivative;
+  if (afterData * afterRegularization < 0) return { theta: 0, dead: true };
+  return { theta: afterRegularization, dead: false };
 }
 
 /** One loss as core defines it: which outputs it fits, how it averages, and its formula in float64. */
@@ -95,6 +138,18 @@ export const LOSS_DEFINITIONS: { readonly [L in LossName]: LossDefinition } = {
     },
     task: 'regression',
   },
+  halfSquaredError: {
+    formula: 'ℓ = ½(ŷ − y)², ŷ = σ(z); mean over rows × units (the TensorFlow Playground\'s error)',
+    fits: (output) => output !== 'softmax',
+    mismatch: () => 'halfSquaredError on a softmax output is not supported; use softmaxCrossEntropy',
+    averagedOver: 'entries',
+    rowLoss: (z, y, output) => {
+      const sigma = ACTIVATION_DEFINITIONS[output].value;
+      if (sigma === undefined) throw new TypeError(`halfSquaredError: ${output} is not element-wise`);
+      return z.reduce((s, zk, k) => s + 0.5 * (sigma(zk) - (y[k] ?? Number.NaN)) ** 2, 0);
+    },
+    task: 'regression',
+  },
 };
 
 /**
@@ -131,5 +186,8 @@ export function assertRegularization(value: Regularization | undefined, field = 
     if (rate !== undefined && (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0)) {
       throw new SpecError(`${field}.${key}`, `must be a finite number ≥ 0 (got ${String(rate)})`);
     }
+  }
+  if (value.clampAtZero !== undefined && typeof value.clampAtZero !== 'boolean') {
+    throw new SpecError(`${field}.clampAtZero`, `must be true or false (got ${String(value.clampAtZero)})`);
   }
 }

@@ -2,14 +2,15 @@ import { ShapeError } from './errors.js';
 import type { Matrix } from './weights.js';
 
 /**
- * The class each row stands for: with one column, 1 if the value is > 0.5 else 0 (a sigmoid
- * probability, or a 0/1 target); with K columns, the index of the largest value (first on ties).
+ * The class each row stands for: with one column, 1 if the value is > `threshold` else 0 — 0.5
+ * for a sigmoid probability or a 0/1 target, 0 for a tanh output or a ±1 target (see
+ * {@link classThreshold}); with K columns, the index of the largest value (first on ties).
  */
-export function classesOf(m: Matrix): Int32Array {
+export function classesOf(m: Matrix, threshold = 0.5): Int32Array {
   const out = new Int32Array(m.rows);
   for (let r = 0; r < m.rows; r++) {
     if (m.cols === 1) {
-      out[r] = (m.data[r] ?? 0) > 0.5 ? 1 : 0;
+      out[r] = (m.data[r] ?? 0) > threshold ? 1 : 0;
       continue;
     }
     let best = 0;
@@ -32,12 +33,25 @@ function assertSameShape(a: Matrix, b: Matrix): void {
   }
 }
 
-/** Fraction of rows whose predicted class equals the target class. */
-export function accuracy(outputs: Matrix, targets: Matrix): number {
+/**
+ * Where a one-column output splits its two classes ({@link classesOf}: class 1 above it): 0.5 for
+ * 0/1 targets; for the Playground's ±1 targets (`signed`) the sign, with 0 itself counted as +1 as
+ * the Playground's discretized output shows it — so the threshold is the largest number below 0
+ * (`−Number.MIN_VALUE`), and `v > threshold` is `v ≥ 0`.
+ */
+export function classThreshold(targets: 'zeroOne' | 'signed' | undefined): number {
+  return targets === 'signed' ? -Number.MIN_VALUE : 0.5;
+}
+
+/**
+ * Fraction of rows whose predicted class equals the target class ({@link classesOf} with the
+ * same `threshold` for both; use {@link classThreshold}).
+ */
+export function accuracy(outputs: Matrix, targets: Matrix, threshold = 0.5): number {
   assertSameShape(outputs, targets);
   if (outputs.rows === 0) return Number.NaN;
-  const predicted = classesOf(outputs);
-  const actual = classesOf(targets);
+  const predicted = classesOf(outputs, threshold);
+  const actual = classesOf(targets, threshold);
   let correct = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === actual[i]) correct++;
   return correct / predicted.length;
@@ -46,16 +60,16 @@ export function accuracy(outputs: Matrix, targets: Matrix): number {
 /**
  * How many of `rows` output rows (`outputs`, [rows × cols] row-major) have the class of their
  * target: output row r against row `order[start + r]` of `targets`, classes as {@link classesOf}
- * reads them. Allocates nothing (it runs after every training batch).
+ * reads them with `threshold`. Allocates nothing (it runs after every training batch).
  */
-export function countCorrect(outputs: ArrayLike<number>, targets: Matrix, order: ArrayLike<number>, start: number, rows: number): number {
+export function countCorrect(outputs: ArrayLike<number>, targets: Matrix, order: ArrayLike<number>, start: number, rows: number, threshold = 0.5): number {
   const cols = targets.cols;
   const y = targets.data;
   let correct = 0;
   for (let r = 0; r < rows; r++) {
     const t = (order[start + r] ?? 0) * cols;
     if (cols === 1) {
-      if (((outputs[r] ?? 0) > 0.5) === ((y[t] ?? 0) > 0.5)) correct++;
+      if (((outputs[r] ?? 0) > threshold) === ((y[t] ?? 0) > threshold)) correct++;
       continue;
     }
     // Largest value, first on ties; as classesOf.

@@ -6,3 +6,5 @@ export * from './csv.js';
 export * from './csv-bench.js';
 export * from './split.js';
 export * from './registry.js';
+export * from './playground/state.js';
+export * from './playground/run.js';

@@ -8,7 +8,9 @@ import {
   multigauss,
   plane,
   PLAYGROUND_DATASETS,
+  MAX_URL_NOISE,
   playgroundDataset,
+  playgroundPoints,
   playgroundShuffle,
   spiral,
   xor,
@@ -317,5 +319,38 @@ describe('shuffle', () => {
     const rows = (d: Dataset): string[] => range(100).map((i) => `${px(d, i)},${py(d, i)},${label(d, i)}`).sort();
     expect(rows(mixed)).toEqual(rows(plain));
     expect(Array.from(mixed.y.data.subarray(0, 50)).some((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('any RandomSource', () => {
+  it('a plain { next } object drives the generators, one draw per Math.random() call', () => {
+    let draws = 0;
+    const random = { next: (): number => (draws++ % 10) / 10 };
+    const d = xor({ points: 3, rng: random });
+    expect(draws).toBe(12);
+    expect(d.x.rows).toBe(3);
+  });
+});
+
+describe('playgroundPoints (the Playground’s own labels)', () => {
+  it('classification labels are −1 and +1 where playgroundDataset has classes 0 and 1', () => {
+    const signed = playgroundPoints('circle', { points: 200, noise: 30, random: new Rng(3), shuffle: false });
+    const classes = circle({ points: 200, noise: 30, seed: 3 });
+    expect(signed.x).toEqual(classes.x.data);
+    expect(Array.from(signed.label, (l) => (l === 1 ? 1 : l === -1 ? 0 : Number.NaN))).toEqual(Array.from(classes.y.data));
+  });
+
+  it('shuffle: true is playgroundDataset’s shuffle, regression labels unchanged', () => {
+    const points = playgroundPoints('multigauss', { points: 50, noise: 10, random: new Rng(4), shuffle: true });
+    const d = multigauss({ points: 50, noise: 10, seed: 4, shuffle: true });
+    expect(points.x).toEqual(d.x.data);
+    expect(points.label).toEqual(d.y.data);
+  });
+
+  it('takes the noise a Playground URL can set (up to 80), not more', () => {
+    expect(MAX_URL_NOISE).toBe(80);
+    expect(() => playgroundPoints('xor', { points: 10, noise: 80, random: new Rng(1), shuffle: false })).not.toThrow();
+    expect(() => playgroundPoints('xor', { points: 10, noise: 81, random: new Rng(1), shuffle: false })).toThrow(DataError);
+    expect(() => xor({ points: 10, noise: 80 })).toThrow(/noise must be between 0 and 50/);
   });
 });

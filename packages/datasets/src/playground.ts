@@ -1,7 +1,9 @@
 /**
  * The TensorFlow Playground's datasets (tensorflow/playground, `src/dataset.ts`), with the same
- * formulas and the same order of random draws. Where the Playground calls `Math.random()`, these
- * call `rng.next()` on core's seeded {@link Rng}, one call for one call.
+ * formulas, the same order of random draws and the same floating-point operations. Where the
+ * Playground calls `Math.random()`, these call `next()` on a {@link RandomSource}, one call for one
+ * call: core's seeded {@link Rng} by default, or `seedrandom`'s ARC4 (`playgroundRandom` in
+ * `./playground/run.ts`) to get the Playground's very numbers.
  *
  * - `noise` is the Playground's slider, 0–50 (percent); the formulas use `noise / 100`, as the
  *   Playground's `generateData` does.
@@ -14,7 +16,7 @@
  *   points (the Playground's loops `i < numSamples / 2` give ⌈n/2⌉ of each, one extra point for an
  *   odd count; for even counts the two agree draw for draw).
  */
-import { arrayFor, DataError, Rng, type Dataset, type DType, type FloatArray } from '@twinprop/core';
+import { arrayFor, DataError, Rng, type Dataset, type DType, type FloatArray, type RandomSource } from '@twinprop/core';
 
 export const PLAYGROUND_CLASSIFICATION = ['circle', 'xor', 'gauss', 'spiral'] as const;
 export const PLAYGROUND_REGRESSION = ['plane', 'multigauss'] as const;
@@ -40,14 +42,14 @@ export interface PlaygroundOptions {
   readonly noise?: number;
   /** Seed for core's `Rng` (default {@link DEFAULT_SEED}); ignored when `rng` is given. */
   readonly seed?: number;
-  /** A generator to draw from instead of a fresh `new Rng(seed)`. */
-  readonly rng?: Rng;
+  /** A generator to draw from instead of a fresh `new Rng(seed)` (any {@link RandomSource}). */
+  readonly rng?: RandomSource;
   /** Apply the Playground's shuffle after generating (default false: generation order). */
   readonly shuffle?: boolean;
   readonly dtype?: DType;
 }
 
-/** Where the generators write their points: `x` two columns, `y` one. */
+/** Where the generators write their points: `x` two columns, `y` one (the Playground's label: ±1 or a value). */
 interface PointSink {
   readonly x: FloatArray;
   readonly y: FloatArray;
@@ -62,7 +64,7 @@ function push(sink: PointSink, x: number, y: number, label: number): void {
 }
 
 /** A sample from U[a, b): the Playground's `randUniform`. */
-function randUniform(rng: Rng, a: number, b: number): number {
+function randUniform(rng: RandomSource, a: number, b: number): number {
   return rng.next() * (b - a) + a;
 }
 
@@ -70,7 +72,7 @@ function randUniform(rng: Rng, a: number, b: number): number {
  * A sample from N(mean, variance) by the Marsaglia polar method: the Playground's `normalRandom`
  * (note: its second argument is the variance, not the standard deviation).
  */
-function normalRandom(rng: Rng, mean: number, variance: number): number {
+function normalRandom(rng: RandomSource, mean: number, variance: number): number {
   let v1: number;
   let v2: number;
   let s: number;
@@ -98,12 +100,7 @@ function dist(ax: number, ay: number, bx: number, by: number): number {
   return Math.sqrt(dx * dx + dy * dy);
 }
 
-/** Playground label ±1 → class index 0/1. */
-function classOf(label: number): number {
-  return label > 0 ? 1 : 0;
-}
-
-type Generator = (sink: PointSink, points: number, noise: number, rng: Rng) => void;
+type Generator = (sink: PointSink, points: number, noise: number, rng: RandomSource) => void;
 
 /** Two Gaussians, class 1 around (2, 2) and class 0 around (−2, −2); variance 0.5 + 7·noise. */
 const classifyTwoGauss: Generator = (sink, points, noise, rng) => {
@@ -112,7 +109,7 @@ const classifyTwoGauss: Generator = (sink, points, noise, rng) => {
     for (let i = 0; i < count; i++) {
       const x = normalRandom(rng, cx, variance);
       const y = normalRandom(rng, cy, variance);
-      push(sink, x, y, classOf(label));
+      push(sink, x, y, label);
     }
   };
   genGauss(Math.ceil(points / 2), 2, 2, 1);
@@ -128,7 +125,8 @@ const regressPlane: Generator = (sink, points, noise, rng) => {
     const y = randUniform(rng, -radius, radius);
     const noiseX = randUniform(rng, -radius, radius) * noise;
     const noiseY = randUniform(rng, -radius, radius) * noise;
-    push(sink, x, y, labelScale(x + noiseX + y + noiseY));
+    // (x + noiseX) + (y + noiseY), in the Playground's order of additions
+    push(sink, x, y, labelScale(x + noiseX + (y + noiseY)));
   }
 };
 
@@ -173,7 +171,7 @@ const classifySpiral: Generator = (sink, points, noise, rng) => {
       const t = ((1.75 * i) / n) * 2 * Math.PI + deltaT;
       const x = r * Math.sin(t) + randUniform(rng, -1, 1) * noise;
       const y = r * Math.cos(t) + randUniform(rng, -1, 1) * noise;
-      push(sink, x, y, classOf(label));
+      push(sink, x, y, label);
     }
   };
   genSpiral(Math.ceil(points / 2), 0, 1);
@@ -196,7 +194,7 @@ const classifyCircle: Generator = (sink, points, noise, rng) => {
       const y = r * Math.cos(angle);
       const noiseX = randUniform(rng, -radius, radius) * noise;
       const noiseY = randUniform(rng, -radius, radius) * noise;
-      push(sink, x, y, classOf(getCircleLabel(x + noiseX, y + noiseY)));
+      push(sink, x, y, getCircleLabel(x + noiseX, y + noiseY));
     }
   };
   genRing(Math.ceil(points / 2), 0, radius * 0.5); // positive points inside the circle
@@ -217,7 +215,7 @@ const classifyXor: Generator = (sink, points, noise, rng) => {
     y += y > 0 ? padding : -padding;
     const noiseX = randUniform(rng, -5, 5) * noise;
     const noiseY = randUniform(rng, -5, 5) * noise;
-    push(sink, x, y, classOf(getXORLabel(x + noiseX, y + noiseY)));
+    push(sink, x, y, getXORLabel(x + noiseX, y + noiseY));
   }
 };
 
@@ -247,7 +245,7 @@ export function isPlaygroundRegression(name: PlaygroundDataset): name is Playgro
  * The Playground's `shuffle`: Fisher–Yates from the end, `index = ⌊random·counter⌋` before
  * `counter` is decremented. Shuffles `order` in place.
  */
-export function playgroundShuffle(order: Int32Array, rng: Rng): Int32Array {
+export function playgroundShuffle(order: Int32Array, rng: RandomSource): Int32Array {
   let counter = order.length;
   while (counter > 0) {
     const index = Math.floor(rng.next() * counter);
@@ -259,13 +257,53 @@ export function playgroundShuffle(order: Int32Array, rng: Rng): Int32Array {
   return order;
 }
 
-function checkOptions(name: string, points: number, noise: number): void {
+function checkOptions(name: string, points: number, noise: number, maxNoise: number): void {
   if (!Number.isInteger(points) || points < 1) {
     throw new DataError(`${name}: points must be a positive integer (got ${points})`);
   }
-  if (!(noise >= 0 && noise <= MAX_NOISE)) {
-    throw new DataError(`${name}: noise must be between 0 and ${MAX_NOISE} percent (got ${noise})`);
+  if (!(noise >= 0 && noise <= maxNoise)) {
+    throw new DataError(`${name}: noise must be between 0 and ${maxNoise} percent (got ${noise})`);
   }
+}
+
+/**
+ * The most noise a Playground URL can ask for: the page widens its 0–50 slider for a `noise` of up
+ * to 80 and uses it as given (it resets anything larger to 50).
+ */
+export const MAX_URL_NOISE = 80;
+
+export interface PlaygroundPointsOptions {
+  readonly points: number;
+  /** Noise in percent, 0–{@link MAX_URL_NOISE}; the formulas use `noise / 100`. */
+  readonly noise: number;
+  readonly random: RandomSource;
+  /** Apply the Playground's shuffle after generating, with the same generator. */
+  readonly shuffle: boolean;
+  readonly dtype?: DType;
+}
+
+/**
+ * A Playground dataset in the Playground's own terms: `x` as rows × 2 (x₁, x₂) and `label` one per
+ * row — −1 or +1 for classification, the target value for regression — in generation order, or
+ * shuffled as the Playground's page does before it splits.
+ */
+export function playgroundPoints(name: PlaygroundDataset, options: PlaygroundPointsOptions): { x: FloatArray; label: FloatArray } {
+  const { points, noise, random } = options;
+  checkOptions(name, points, noise, MAX_URL_NOISE);
+  const dtype = options.dtype ?? 'float64';
+  const sink: PointSink = { x: arrayFor(dtype, points * 2), y: arrayFor(dtype, points), count: 0 };
+  generatorFor(name)(sink, points, noise / 100, random);
+  if (!options.shuffle) return { x: sink.x, label: sink.y };
+  const order = playgroundShuffle(Int32Array.from({ length: points }, (_, i) => i), random);
+  const x = arrayFor(dtype, points * 2);
+  const label = arrayFor(dtype, points);
+  for (let i = 0; i < points; i++) {
+    const from = order[i] ?? 0;
+    x[i * 2] = sink.x[from * 2] ?? 0;
+    x[i * 2 + 1] = sink.x[from * 2 + 1] ?? 0;
+    label[i] = sink.y[from] ?? 0;
+  }
+  return { x, label };
 }
 
 /** Generates one of the Playground's datasets (see the module comment for conventions). */
@@ -273,28 +311,15 @@ export function playgroundDataset(name: PlaygroundDataset, options: PlaygroundOp
   const regression = isPlaygroundRegression(name);
   const points = options.points ?? (regression ? PLAYGROUND_POINTS.regression : PLAYGROUND_POINTS.classification);
   const noise = options.noise ?? 0;
-  checkOptions(name, points, noise);
-  const dtype = options.dtype ?? 'float64';
-  const rng = options.rng ?? new Rng(options.seed ?? DEFAULT_SEED);
-  const sink: PointSink = { x: arrayFor(dtype, points * 2), y: arrayFor(dtype, points), count: 0 };
-  generatorFor(name)(sink, points, noise / 100, rng);
-  let { x, y } = sink;
-  if (options.shuffle === true) {
-    const order = playgroundShuffle(Int32Array.from({ length: points }, (_, i) => i), rng);
-    const shuffledX = arrayFor(dtype, points * 2);
-    const shuffledY = arrayFor(dtype, points);
-    for (let i = 0; i < points; i++) {
-      const from = order[i] ?? 0;
-      shuffledX[i * 2] = x[from * 2] ?? 0;
-      shuffledX[i * 2 + 1] = x[from * 2 + 1] ?? 0;
-      shuffledY[i] = y[from] ?? 0;
-    }
-    x = shuffledX;
-    y = shuffledY;
-  }
+  checkOptions(name, points, noise, MAX_NOISE);
+  const random = options.rng ?? new Rng(options.seed ?? DEFAULT_SEED);
+  const generated = playgroundPoints(name, { points, noise, random, shuffle: options.shuffle === true, dtype: options.dtype ?? 'float64' });
+  const y = generated.label;
+  // Playground label ±1 → class index 0/1.
+  if (!regression) for (let i = 0; i < points; i++) y[i] = (y[i] ?? 0) > 0 ? 1 : 0;
   const base = {
     name,
-    x: { rows: points, cols: 2, data: x },
+    x: { rows: points, cols: 2, data: generated.x },
     y: { rows: points, cols: 1, data: y },
     featureNames: ['x1', 'x2'],
   };

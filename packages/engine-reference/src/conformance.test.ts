@@ -120,6 +120,16 @@ const PLANTED: Array<{ fault: string; engine: Engine; caughtBy: string[] }> = [
     }),
     caughtBy: ["momentum (nesterov: true): three steps follow core's update(), slots and step count included"],
   },
+  {
+    fault: 'the learning-rate schedule ignored: every update at the base rate η',
+    engine: {
+      ...faultyEngine(reference, {}),
+      createModel: (spec, weights, { schedule: _ignored, ...training }) => reference.createModel(spec, weights, training),
+    },
+    caughtBy: (['step', 'exponential', 'cosine'] as const).flatMap((kind) =>
+      (['sgd', 'momentum', 'adam'] as const).map((o) => `${kind} schedule with ${o}: each of 6 steps is core's update() at core's scheduled rate for that step`),
+    ),
+  },
 ];
 
 /** Runs every test of the suite against `engine` and returns the names of those that fail. */

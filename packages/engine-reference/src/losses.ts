@@ -103,11 +103,34 @@ const meanSquaredError: LossFunction = {
   },
 };
 
+/**
+ * The TensorFlow Playground's error: ℓ = ½(ŷ − y)², ŷ = σ(z), averaged over rows × units.
+ * Gradient: ∂ℓ/∂ŷ = ŷ − y (the Playground's `Errors.SQUARE.der`), then ∂ℓ/∂z = (ŷ − y)·σ'(z).
+ */
+const halfSquaredError: LossFunction = {
+  name: 'halfSquaredError',
+  formula: "ℓ = ½(ŷ − y)²; ∂ℓ/∂ŷ = ŷ − y, ∂ℓ/∂z = (ŷ − y)·σ'(z)",
+  forward(_z, h, y, rows, cols) {
+    let sum = 0;
+    for (let i = 0; i < rows * cols; i++) {
+      const d = h[i]! - y[i]!;
+      sum += 0.5 * d * d;
+    }
+    return sum / (rows * cols);
+  },
+  backward(z, h, y, dLossDLogits, rows, cols, output) {
+    const n = rows * cols;
+    for (let i = 0; i < n; i++) dLossDLogits[i] = (h[i]! - y[i]!) / n;
+    output.backward(z, h, dLossDLogits, dLossDLogits, rows, cols);
+  },
+};
+
 /** Every core loss, by name. */
 export const LOSS_FUNCTIONS: { readonly [L in LossName]: LossFunction } = {
   binaryCrossEntropy,
   softmaxCrossEntropy,
   meanSquaredError,
+  halfSquaredError,
 };
 
 /** Regularization of the kernels: λ₁ Σ|w| + λ₂ · ½ Σ w². */
@@ -154,3 +177,50 @@ export const REGULARIZATION: RegularizationFunction = {
     if (part === 'kernel') addRegularizationGradient(parameter, dLossDParameter, l1, l2);
   },
 };
+
+/**
+ * The TensorFlow Playground's clamped regularization (core's `clampedSgdStep`), split around the
+ * optimizer's data step so that the data step stays the optimizer's own:
+ *
+ * - {@link prepareClampedStep}, before the data step: a dead link's gradient is zeroed (it does not
+ *   move) and `dRegularizationDKernel` ← λ₁·sign(θ) + λ₂·θ at the weight **before** the step;
+ * - {@link finishClampedStep}, after it (θ₁ in `kernel`): θ₂ = θ₁ − η·dRegularizationDKernel; a link
+ *   whose θ₁·θ₂ < 0 becomes 0 and dead (`deadLinks[i] = 1`), never updated again.
+ * float32 models round after every operation, as tfjs does.
+ */
+export function prepareClampedStep(
+  kernel: FloatArray,
+  dLossDKernel: FloatArray,
+  dRegularizationDKernel: FloatArray,
+  deadLinks: Uint8Array,
+  l1: number,
+  l2: number,
+): void {
+  const round = kernel instanceof Float32Array ? Math.fround : (x: number): number => x;
+  for (let i = 0; i < kernel.length; i++) {
+    if (deadLinks[i] === 1) {
+      dLossDKernel[i] = 0;
+      dRegularizationDKernel[i] = 0;
+      continue;
+    }
+    const w = kernel[i]!;
+    dRegularizationDKernel[i] = round(round(l1 * Math.sign(w)) + round(l2 * w));
+  }
+}
+
+/** Second half of the clamped step; see {@link prepareClampedStep}. */
+export function finishClampedStep(kernel: FloatArray, dRegularizationDKernel: FloatArray, deadLinks: Uint8Array, learningRate: number): void {
+  const round = kernel instanceof Float32Array ? Math.fround : (x: number): number => x;
+  const c = round(-learningRate);
+  for (let i = 0; i < kernel.length; i++) {
+    if (deadLinks[i] === 1) continue;
+    const afterData = kernel[i]!;
+    const afterRegularization = round(afterData + round(c * dRegularizationDKernel[i]!));
+    if (afterData * afterRegularization < 0) {
+      kernel[i] = 0;
+      deadLinks[i] = 1;
+    } else {
+      kernel[i] = afterRegularization;
+    }
+  }
+}

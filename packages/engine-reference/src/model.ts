@@ -24,10 +24,12 @@ import {
   type PreparedData,
   type TrainingConfig,
   type Weights,
+  DEAD_LINKS_SLOT,
+  SpecError,
 } from '@twinprop/core';
 import { ACTIVATION_FUNCTIONS, type ActivationTable } from './activations.js';
 import { DenseLayer, type LayerBuffers } from './dense.js';
-import { LOSS_FUNCTIONS, REGULARIZATION, type LossFunction, type RegularizationFunction } from './losses.js';
+import { finishClampedStep, LOSS_FUNCTIONS, prepareClampedStep, REGULARIZATION, type LossFunction, type RegularizationFunction } from './losses.js';
 import { allocate } from './matrix.js';
 import { Optimizer, OPTIMIZER_UPDATES, type OptimizerUpdates } from './optimizers.js';
 
@@ -113,6 +115,11 @@ export class ReferenceModel implements Model {
   private readonly regularization: RegularizationFunction;
   private readonly l1: number;
   private readonly l2: number;
+  /**
+   * Under `clampAtZero` (the Playground's L1): per kernel, 1 where a link is dead; and per kernel,
+   * dRegularizationDKernel — λ₁·sign(θ) + λ₂·θ at the weights before the current update.
+   */
+  private readonly clamp: { readonly deadLinks: Uint8Array[]; readonly dRegularizationDKernel: FloatArray[] } | undefined;
   private readonly workspaces = new Map<number, Workspace>();
   /** True when any layer is a `step` layer: such models cannot be trained by gradient descent. */
   /** Why gradient descent cannot train this model (a step layer), or undefined. */
@@ -144,7 +151,11 @@ export class ReferenceModel implements Model {
     this.kernels = this.layers.map((l) => l.kernel);
     this.biases = this.layers.map((l) => l.bias);
     this.untrainable = untrainableReason(this.spec);
-    this.optimizer = new Optimizer(training.optimizer, dtype, this.parameters.map((p) => p.length), tables.optimizers);
+    this.optimizer = new Optimizer(training.optimizer, dtype, this.parameters.map((p) => p.length), tables.optimizers, training.schedule);
+    this.clamp =
+      training.regularization?.clampAtZero === true
+        ? { deadLinks: this.kernels.map((k) => new Uint8Array(k.length)), dRegularizationDKernel: this.kernels.map((k) => allocate(dtype, k.length)) }
+        : undefined;
     this.copyIn(weights);
   }
 
@@ -239,8 +250,18 @@ export class ReferenceModel implements Model {
       const h = this.outputBuffers(ws).output;
       for (let i = 0; i < count * units; i++) outputs[i] = h[i]!;
     }
-    this.backward(ws, count);
-    this.optimizer.apply(this.parameters, this.gradients);
+    const clamp = this.clamp;
+    if (clamp === undefined) {
+      this.backward(ws, count);
+      this.optimizer.apply(this.parameters, this.gradients);
+      return loss;
+    }
+    // The Playground's update: the data step (the optimizer's), then the clamped regularization step.
+    this.backward(ws, count, false);
+    this.layers.forEach((layer, l) => prepareClampedStep(layer.kernel, layer.dLossDKernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, this.l1, this.l2));
+    // The regularization step moves at the rate the data step had (this step's scheduled rate).
+    const learningRate = this.optimizer.apply(this.parameters, this.gradients);
+    this.layers.forEach((layer, l) => finishClampedStep(layer.kernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, learningRate));
     return loss;
   }
 
@@ -260,6 +281,13 @@ export class ReferenceModel implements Model {
     const state = this.optimizer.getState();
     const slots: Record<string, Weights> = {};
     for (const [name, arrays] of Object.entries(state.slots)) slots[name] = this.asWeights(arrays, false);
+    if (this.clamp !== undefined) {
+      const deadLinks = this.clamp.deadLinks;
+      slots[DEAD_LINKS_SLOT] = this.asWeights(
+        this.parameters.map((p, i) => (i % 2 === 0 ? allocate(this.dtype, p.length).map((_, k) => deadLinks[i / 2]![k]!) : allocate(this.dtype, p.length))),
+        false,
+      );
+    }
     return { kind: state.kind, step: state.step, slots };
   }
 
@@ -269,6 +297,13 @@ export class ReferenceModel implements Model {
     for (const [name, weights] of Object.entries(state.slots)) {
       assertWeightsMatchSpec(this.spec, weights);
       slots[name] = namedParameters(weights).map((p) => p.tensor.data);
+    }
+    if (this.clamp !== undefined) {
+      const mask = slots[DEAD_LINKS_SLOT];
+      if (mask === undefined) throw new SpecError(`optimizerState.slots.${DEAD_LINKS_SLOT}`, 'missing; clampAtZero keeps the dead links there');
+      this.optimizer.setState(state.kind, state.step, slots);
+      this.clamp.deadLinks.forEach((dead, l) => dead.set(Array.from(mask[2 * l]!, (v) => (v === 0 ? 0 : 1))));
+      return;
     }
     this.optimizer.setState(state.kind, state.step, slots);
   }
@@ -293,9 +328,10 @@ export class ReferenceModel implements Model {
    * 1. the loss gives ∂L/∂Z of the output layer (fused with its activation);
    * 2. for each layer from the last to the first: ∂L/∂W, ∂L/∂b and ∂L/∂X (the previous layer's
    *    ∂L/∂H) from ∂L/∂Z; then the previous layer turns its ∂L/∂H into its ∂L/∂Z through σ';
-   * 3. regularization adds λ₁·sign(W) + λ₂·W to each ∂L/∂W (and nothing to ∂L/∂b).
+   * 3. regularization adds λ₁·sign(W) + λ₂·W to each ∂L/∂W (and nothing to ∂L/∂b) — unless
+   *    `regularize` is false (the clamped update applies it as a step of its own).
    */
-  private backward(ws: Workspace, rows: number): void {
+  private backward(ws: Workspace, rows: number, regularize = true): void {
     const last = this.layers.length - 1;
     const outputLayer = this.layers[last]!;
     const out = ws.layers[last]!;
@@ -306,6 +342,7 @@ export class ReferenceModel implements Model {
       if (l < last) layer.backwardActivation(buffers, rows);
       const previous = l === 0 ? undefined : ws.layers[l - 1]!;
       layer.backward(previous === undefined ? ws.x : previous.output, buffers, rows, previous?.dLossDOutput);
+      if (!regularize) continue;
       this.regularization.addGradient(layer.kernel, layer.dLossDKernel, 'kernel', this.l1, this.l2);
       this.regularization.addGradient(layer.bias, layer.dLossDBias, 'bias', this.l1, this.l2);
     }

@@ -1,11 +1,13 @@
 import {
   OPTIMIZER_SLOTS,
+  optimizerAtStep,
   ShapeError,
   type OptimizerKind,
   SpecError,
   type AdamConfig,
   type DType,
   type FloatArray,
+  type LearningRateSchedule,
   type MomentumConfig,
   type OptimizerConfig,
   type SgdConfig,
@@ -165,15 +167,21 @@ export class Optimizer {
     private readonly sizes: readonly number[],
     /** The update rules to apply (the engine's own unless a test swaps one in). */
     private readonly updates: OptimizerUpdates = OPTIMIZER_UPDATES,
+    /** The learning-rate schedule (core's schedule.ts); none keeps `config.learningRate`. */
+    private readonly schedule?: LearningRateSchedule,
   ) {
     this.slots = new Map(OPTIMIZER_SLOTS[config.kind].map((name) => [name, sizes.map((n) => allocate(dtype, n))]));
     this.slotsByParameter = sizes.map((_, p) => OPTIMIZER_SLOTS[config.kind].map((name) => this.slot(name)[p]!));
     this.resetAccumulatedBetas(0);
   }
 
-  /** Applies one update to every parameter: params[p] ← update(params[p], gradients[p]). */
-  apply(params: readonly FloatArray[], gradients: readonly FloatArray[]): void {
-    const config = this.config;
+  /**
+   * Applies one update to every parameter: params[p] ← update(params[p], gradients[p]), at the
+   * learning rate core's schedule gives this step (a float64 number; the float32 loops round it
+   * once, as tfjs does). Returns that rate.
+   */
+  apply(params: readonly FloatArray[], gradients: readonly FloatArray[]): number {
+    const config = optimizerAtStep(this.config, this.schedule, this.step);
     // Each entry takes its own kind's config; indexing by the union kind needs the widening.
     const update = this.updates[config.kind] as OptimizerUpdate<OptimizerConfig>;
     for (let p = 0; p < params.length; p++) update(config, params[p]!, gradients[p]!, this.slotsByParameter[p]!, this.accBetas);
@@ -182,6 +190,7 @@ export class Optimizer {
       this.accBetas[1] = this.round(this.accBetas[1]! * this.round(config.beta2));
     }
     this.step++;
+    return config.learningRate;
   }
 
   /** Step count and copies of the slots, each as arrays in parameter order. */

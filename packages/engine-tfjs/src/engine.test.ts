@@ -53,7 +53,7 @@ describe('createTfjsEngine', () => {
   });
 
   it('rejects an unknown backend name', async () => {
-    await expect(createTfjsEngine({ backend: 'webgpu' as never })).rejects.toThrow(SpecError);
+    await expect(createTfjsEngine({ backend: 'metal' as never })).rejects.toThrow(SpecError);
   });
 
   it.skipIf(!nativeMissing)('explains what is missing and how to install it when tensorflow is asked for without tfjs-node', async () => {

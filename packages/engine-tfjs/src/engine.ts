@@ -8,15 +8,25 @@ import {
   type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
-import { backendInstance, resolveBackend, TFJS_BACKENDS, type TfjsBackend, type TfjsBackendRequest } from './backend.js';
+import { backendInstance, resolveBackend, TFJS_BACKENDS, type TfjsBackend, type TfjsBackendRequest, type TfjsWasmPaths } from './backend.js';
 import { TfjsModel } from './model.js';
 import { withOps, type TfjsOps, type TfjsOpsOverride } from './ops.js';
 import { TFJS_UPDATES, type TfjsUpdates } from './optimizers.js';
 import { ENGINE_NAME } from './names.js';
 
 export interface TfjsEngineOptions {
-  /** `auto` (default): `tensorflow` if @tensorflow/tfjs-node loads, else `wasm`, else `cpu`. */
+  /**
+   * `auto` (default): `tensorflow` if @tensorflow/tfjs-node loads, else `wasm`, else `cpu`. The
+   * browser GPU backends `webgl` and `webgpu` are used only when asked for by name.
+   */
   readonly backend?: TfjsBackendRequest;
+  /**
+   * Where the `wasm` backend fetches its `.wasm` files in a browser: a folder URL ending in `/`, or
+   * one URL per file (see {@link TfjsWasmPaths}). Not needed under Node (they are read from the
+   * installed package). tfjs fetches them once per page: the first `wasm` engine's value applies,
+   * and a different value later is an error.
+   */
+  readonly wasmPaths?: TfjsWasmPaths;
   /** Only `float32` (the default): TensorFlow.js computes in float32. */
   readonly dtype?: DType;
   /**
@@ -81,6 +91,6 @@ export async function createTfjsEngine(options: TfjsEngineOptions = {}): Promise
   if (request !== 'auto' && !(TFJS_BACKENDS as readonly string[]).includes(request)) {
     throw new SpecError('backend', `unknown tfjs backend ${JSON.stringify(request)}; expected one of auto, ${TFJS_BACKENDS.join(', ')}`);
   }
-  const { backend, detail } = await resolveBackend(request);
+  const { backend, detail } = await resolveBackend(request, options.wasmPaths === undefined ? {} : { wasmPaths: options.wasmPaths });
   return new TfjsEngine(backend, detail, { ...(options.ops === undefined ? {} : { ops: options.ops }), ...(options.updates === undefined ? {} : { updates: options.updates }) });
 }

@@ -13,10 +13,15 @@ export { accumulatedBeta, TFJS_UPDATES, type TfjsUpdate, type TfjsUpdates } from
 export {
   availableBackends,
   NATIVE_INSTALL_HELP,
+  TFJS_AUTO_BACKENDS,
   TFJS_BACKENDS,
   type BackendAvailability,
+  type BackendLoadOptions,
+  type TfjsAutoBackend,
   type TfjsBackend,
   type TfjsBackendRequest,
+  type TfjsWasmPaths,
 } from './backend.js';
+export { WASM_BINARIES, type WasmBinary } from './names.js';
 export { TfjsModel, TfjsPreparedData } from './model.js';
-export { tfjsEngineProvider } from './provider.js';
+export { createTfjsEngineProvider, tfjsEngineProvider, type TfjsProviderOptions } from './provider.js';

@@ -11,6 +11,8 @@ import {
   untrainableReason,
   validateSpec,
   validateTrainingConfig,
+  DEAD_LINKS_SLOT,
+  SpecError,
   type Batch,
   type Activation,
   type BatchRows,
@@ -27,7 +29,7 @@ import {
 import { activateBackend } from './backend.js';
 import { ENGINE_NAME, type TfjsBackend } from './names.js';
 import { matrixToTensor, readFloat32, tensorsToWeights, weightsToTensors } from './convert.js';
-import { regularizationRates, TFJS_OPS, type TfjsOps } from './ops.js';
+import { clampedRegularizationStep, regularizationGradient, regularizationRates, TFJS_OPS, type TfjsOps } from './ops.js';
 import { TfjsOptimizer, TFJS_UPDATES, type TfjsUpdates } from './optimizers.js';
 
 /**
@@ -120,6 +122,8 @@ export class TfjsModel implements Model {
   private readonly params: tf.Variable[] = [];
   private readonly optimizer: TfjsOptimizer;
   private readonly rates: { l1: number; l2: number };
+  /** Under `clampAtZero` (the Playground's L1): per kernel, a 0/1 float32 mask of dead links. */
+  private readonly deadLinks: tf.Variable[] | undefined;
   /** Why gradient training is refused, when a layer is `step`. */
   private readonly untrainable: string | undefined;
   private readonly prepared = new Set<TfjsPreparedData>();
@@ -150,7 +154,9 @@ export class TfjsModel implements Model {
         (i % 2 === 0 ? this.kernels : this.biases).push(variable);
       });
     });
-    this.optimizer = new TfjsOptimizer(this.training.optimizer, this.params, updates);
+    this.optimizer = new TfjsOptimizer(this.training.optimizer, this.params, updates, this.training.schedule);
+    this.deadLinks =
+      training.regularization?.clampAtZero === true ? tf.tidy(() => this.kernels.map((kernel) => tf.variable(tf.zerosLike(kernel), false))) : undefined;
   }
 
   /** σ(z) from this model's activation ops. */
@@ -202,10 +208,15 @@ export class TfjsModel implements Model {
   }
 
   /**
-   * ∂loss/∂θ in parameter order, regularization included. Call inside a tidy. With `keepLogits`
-   * the forward pass's logits are kept too (the caller disposes them).
+   * ∂loss/∂θ in parameter order, regularization included unless `regularize` is false. Call inside
+   * a tidy. With `keepLogits` the forward pass's logits are kept too (the caller disposes them).
    */
-  private gradients(x: tf.Tensor2D, y: tf.Tensor2D, keepLogits = false): { dataLoss: tf.Scalar; dLossDParams: tf.Tensor[]; logits?: tf.Tensor2D } {
+  private gradients(
+    x: tf.Tensor2D,
+    y: tf.Tensor2D,
+    regularize = true,
+    keepLogits = false,
+  ): { dataLoss: tf.Scalar; dLossDParams: tf.Tensor[]; logits?: tf.Tensor2D } {
     let logits: tf.Tensor2D | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const z = this.logits(x, true);
@@ -216,7 +227,9 @@ export class TfjsModel implements Model {
       const dDataLossDParam = grads[param.name];
       if (dDataLossDParam === undefined) throw new Error(`tf.variableGrads returned no gradient for parameter ${i}`);
       const dPenaltyDParam =
-        this.rates.l1 === 0 && this.rates.l2 === 0 ? undefined : this.ops.regularization.gradient(param, i % 2 === 0 ? 'kernel' : 'bias', this.rates);
+        !regularize || (this.rates.l1 === 0 && this.rates.l2 === 0)
+          ? undefined
+          : this.ops.regularization.gradient(param, i % 2 === 0 ? 'kernel' : 'bias', this.rates);
       return dPenaltyDParam === undefined ? dDataLossDParam : tf.add(dDataLossDParam, dPenaltyDParam);
     });
     return { dataLoss: value, dLossDParams, ...(logits === undefined ? {} : { logits }) };
@@ -315,14 +328,29 @@ export class TfjsModel implements Model {
       const batchRows = tf.slice(orderTensor, [start], [end - start]);
       const x = tf.gather(prepared.x, batchRows);
       const y = tf.gather(prepared.y, batchRows);
-      const { dataLoss: data, dLossDParams, logits } = this.gradients(x, y, outputs !== undefined);
+      const deadLinks = this.deadLinks;
+      const { dataLoss: data, dLossDParams, logits } = this.gradients(x, y, deadLinks === undefined, outputs !== undefined);
       // The loss and outputs before the update; computed (eagerly) before any parameter changes.
       const total = returnLoss ? this.totalLoss(data) : undefined;
       if (logits !== undefined) {
         activations = tf.keep(this.activate(this.spec.output.activation, logits));
         logits.dispose();
       }
-      this.optimizer.apply(this.params, dLossDParams);
+      if (deadLinks === undefined) {
+        this.optimizer.apply(this.params, dLossDParams);
+        return total;
+      }
+      // The Playground's update: dead links get no data step; the data step (the optimizer's);
+      // then the regularization step, its derivative taken at the weights before the data step.
+      const dRegularizationDKernels = this.kernels.map((kernel) => regularizationGradient(kernel, this.rates) ?? tf.zerosLike(kernel));
+      const masked = dLossDParams.map((g, i) => (i % 2 === 0 ? tf.mul(g, tf.sub(1, deadLinks[i / 2]!)) : g));
+      // The regularization step moves at the rate the data step had (this step's scheduled rate).
+      const learningRate = this.optimizer.apply(this.params, masked);
+      this.kernels.forEach((kernel, l) => {
+        const step = clampedRegularizationStep(kernel, dRegularizationDKernels[l]!, deadLinks[l]!, learningRate);
+        kernel.assign(step.kernel);
+        deadLinks[l]!.assign(step.dead);
+      });
       return total;
     });
     if (activations !== undefined && outputs !== undefined) {
@@ -367,19 +395,40 @@ export class TfjsModel implements Model {
 
   getOptimizerState(): OptimizerState {
     this.activateBackend();
-    return this.optimizer.getState();
+    const state = this.optimizer.getState();
+    if (this.deadLinks === undefined) return state;
+    const deadLinks = tf.tidy(() => this.deadLinks!.flatMap((mask, l) => [mask.clone(), tf.zerosLike(this.biases[l]!)]));
+    try {
+      return { ...state, slots: { ...state.slots, [DEAD_LINKS_SLOT]: tensorsToWeights(deadLinks) } };
+    } finally {
+      for (const t of deadLinks) t.dispose();
+    }
   }
 
   setOptimizerState(state: OptimizerState): void {
     this.activateBackend();
-    const slots = Object.fromEntries(Object.entries(state.slots).map(([name, weights]) => [name, privateCopy(weights)]));
+    const { [DEAD_LINKS_SLOT]: mask, ...own } = state.slots;
+    const slots = Object.fromEntries(Object.entries(this.deadLinks === undefined ? state.slots : own).map(([name, weights]) => [name, privateCopy(weights)]));
+    if (this.deadLinks !== undefined && mask === undefined) {
+      throw new SpecError(`optimizerState.slots.${DEAD_LINKS_SLOT}`, 'missing; clampAtZero keeps the dead links there');
+    }
     this.optimizer.setState({ ...state, slots }, this.spec);
+    if (this.deadLinks !== undefined && mask !== undefined) {
+      assertWeightsMatchSpec(this.spec, mask);
+      const deadLinks = this.deadLinks;
+      tf.tidy(() => {
+        weightsToTensors(privateCopy(mask)).forEach((value, i) => {
+          if (i % 2 === 0) deadLinks[i / 2]!.assign(tf.cast(tf.notEqual(value, 0), 'float32'));
+        });
+      });
+    }
   }
 
   dispose(): void {
     if (this.disposed) return;
     for (const data of [...this.prepared]) data.dispose();
     for (const variable of this.params) variable.dispose();
+    for (const variable of this.deadLinks ?? []) variable.dispose();
     this.optimizer.dispose();
     this.disposed = true;
   }

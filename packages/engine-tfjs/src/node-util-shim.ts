@@ -1,7 +1,4 @@
-import { realpathSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import nodeUtil from 'node:util';
+import { requireNodeProcess } from './node-builtins.js';
 
 /**
  * `@tensorflow/tfjs-node` 4.22.0 calls `util.isNullOrUndefined` (and `util.isArray`) — APIs that
@@ -24,6 +21,9 @@ import nodeUtil from 'node:util';
  *
  * The overlay's functions are always ours (even on Node 20/22 where Node still has them), which
  * also spares tfjs-node users Node 22's DEP0051/DEP0044 deprecation warnings.
+ *
+ * Node's modules are looked up when called (`process.getBuiltinModule`), not imported, so that this
+ * file, reachable from the engine's entry point, bundles for a browser.
  */
 
 /** The functions tfjs-node 4.22.0 reads from `util` that Node 23 removed or deprecated. */
@@ -33,7 +33,7 @@ export const LEGACY_UTIL_FUNCTIONS = {
 } as const;
 
 /** An object that behaves as Node's `util` plus {@link LEGACY_UTIL_FUNCTIONS}, without touching `util`. */
-export function utilOverlay(base: object = nodeUtil): object {
+export function utilOverlay(base: object = requireNodeProcess('the util overlay').getBuiltinModule('node:util')): object {
   const overlay: object = Object.create(base) as object;
   for (const [name, fn] of Object.entries(LEGACY_UTIL_FUNCTIONS)) {
     Object.defineProperty(overlay, name, { value: fn, enumerable: true, writable: false, configurable: false });
@@ -46,17 +46,9 @@ interface ModuleInternals {
   _load: ModuleLoad;
 }
 
-function isInside(file: string | null | undefined, roots: readonly string[]): boolean {
+function isInside(file: string | null | undefined, roots: readonly string[], sep: string): boolean {
   if (typeof file !== 'string') return false;
-  return roots.some((root) => file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
-}
-
-function realPath(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return path.resolve(file);
-  }
+  return roots.some((root) => file === root || file.startsWith(root.endsWith(sep) ? root : root + sep));
 }
 
 /**
@@ -65,15 +57,25 @@ function realPath(file: string): string {
  * exists only for the duration of this synchronous call.
  */
 export function requireWithUtilShim(requireFrom: NodeJS.Require, id: string, packageRoots: readonly string[]): unknown {
-  // `node:module`'s default export is the CommonJS `Module` class, whose static `_load` resolves
-  // and loads every `require` call.
-  const Module = createRequire(import.meta.url)('node:module') as ModuleInternals;
+  const node = requireNodeProcess('the util shim');
+  const path = node.getBuiltinModule('node:path');
+  const { realpathSync } = node.getBuiltinModule('node:fs');
+  const realPath = (file: string): string => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path.resolve(file);
+    }
+  };
+  // `node:module` is the CommonJS `Module` class (as `require('node:module')` gives it), whose
+  // static `_load` resolves and loads every `require` call.
+  const Module = node.getBuiltinModule('node:module') as unknown as ModuleInternals;
   const originalLoad = Module._load;
   const overlay = utilOverlay();
   // Node reports module filenames by their real path (symlinks resolved, as pnpm installs).
   const roots = [...new Set(packageRoots.flatMap((root) => [path.resolve(root), realPath(root)]))];
   const patchedLoad: ModuleLoad = function (this: unknown, request, parent, isMain) {
-    if ((request === 'util' || request === 'node:util') && isInside(parent?.filename, roots)) return overlay;
+    if ((request === 'util' || request === 'node:util') && isInside(parent?.filename, roots, path.sep)) return overlay;
     return originalLoad.call(this, request, parent, isMain);
   };
   Module._load = patchedLoad;

@@ -80,6 +80,15 @@ export const LOSS_OPS: { readonly [L in LossName]: LossOp } = {
       tf.losses.meanSquaredError<tf.Tensor2D, tf.Scalar>(y, sigma === undefined ? activate(output, logits) : sigma(logits), undefined, tf.Reduction.MEAN),
     gradientKernels: [tf.SquaredDifference, tf.Mean],
   },
+  /** The Playground's ½(ŷ − y)²: `tf.losses.meanSquaredError` on `σ(z)`, times ½. */
+  halfSquaredError: {
+    op: (logits, y, output, sigma) =>
+      tf.mul(
+        tf.losses.meanSquaredError<tf.Tensor2D, tf.Scalar>(y, sigma === undefined ? activate(output, logits) : sigma(logits), undefined, tf.Reduction.MEAN),
+        0.5,
+      ),
+    gradientKernels: [tf.SquaredDifference, tf.Mean, tf.Multiply],
+  },
 };
 
 /**
@@ -172,4 +181,22 @@ export function withOps(override: TfjsOpsOverride | undefined): TfjsOps {
     losses: { ...TFJS_OPS.losses, ...override.losses },
     regularization: override.regularization ?? TFJS_OPS.regularization,
   };
+}
+
+/**
+ * The TensorFlow Playground's clamped regularization step (core's `clampedSgdStep`, steps 3–4) on
+ * one kernel, after the optimizer's data step: `afterData` is θ₁, `dRegularizationDKernel` is
+ * λ₁·sign(θ) + λ₂·θ taken at the weights before the data step, `dead` the 0/1 mask. Returns the new
+ * kernel and mask: θ₂ = θ₁ − η·dRegularizationDKernel, and where θ₁·θ₂ < 0 (or already dead) 0 and dead.
+ */
+export function clampedRegularizationStep(
+  afterData: tf.Tensor,
+  dRegularizationDKernel: tf.Tensor,
+  dead: tf.Tensor,
+  learningRate: number,
+): { kernel: tf.Tensor; dead: tf.Tensor } {
+  const afterRegularization = tf.add(afterData, tf.mul(dRegularizationDKernel, -learningRate));
+  const crossed = tf.less(tf.mul(afterData, afterRegularization), 0);
+  const nowDead = tf.logicalOr(tf.cast(dead, 'bool'), crossed);
+  return { kernel: tf.where(nowDead, tf.zerosLike(afterRegularization), afterRegularization), dead: tf.cast(nowDead, 'float32') };
 }

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   assertWeightsMatchSpec,
   OPTIMIZER_SLOTS,
+  optimizerAtStep,
   SpecError,
+  type LearningRateSchedule,
   type ModelSpec,
   type OptimizerConfig,
   type OptimizerKind,
@@ -100,6 +102,8 @@ export class TfjsOptimizer {
     params: readonly tf.Variable[],
     /** The update rules to apply (the engine's own unless a test swaps one in). */
     private readonly updates: TfjsUpdates = TFJS_UPDATES,
+    /** The learning-rate schedule (core's schedule.ts); none keeps `config.learningRate`. */
+    private readonly schedule?: LearningRateSchedule,
   ) {
     this.config = config;
     for (const name of OPTIMIZER_SLOTS[config.kind]) {
@@ -118,22 +122,29 @@ export class TfjsOptimizer {
     return variable;
   }
 
-  /** One update `θ ← θ − η·(…)` of every parameter from its gradient `dLossDParam` (same order). */
-  apply(params: readonly tf.Variable[], dLossDParams: readonly tf.Tensor[]): void {
+  /**
+   * One update `θ ← θ − η·(…)` of every parameter from its gradient `dLossDParam` (same order), at
+   * the learning rate core's schedule gives this step — a JS number that tfjs turns into a float32
+   * scalar, as it does the constant rate (no schedule, or a constant one, passes the config itself).
+   * Returns that rate.
+   */
+  apply(params: readonly tf.Variable[], dLossDParams: readonly tf.Tensor[]): number {
+    const config = optimizerAtStep(this.config, this.schedule, this.step);
     const t = this.step + 1;
     params.forEach((param, i) => {
       const dLossDParam = dLossDParams[i];
       if (dLossDParam === undefined) throw new Error(`no gradient for parameter ${i}`);
-      param.assign(this.updated(param, dLossDParam, i, t));
+      param.assign(this.updated(config, param, dLossDParam, i, t));
     });
     this.step = t;
+    return config.learningRate;
   }
 
   /** The new value of parameter `i` (θ) from its gradient g = ∂loss/∂θ at step t, updating its slots. */
-  private updated(param: tf.Variable, g: tf.Tensor, i: number, t: number): tf.Tensor {
+  private updated(config: OptimizerConfig, param: tf.Variable, g: tf.Tensor, i: number, t: number): tf.Tensor {
     // Each entry takes its own kind's config; indexing by the union kind needs the widening.
-    const update = this.updates[this.config.kind] as TfjsUpdate<OptimizerConfig>;
-    return update(this.config, param, g, OPTIMIZER_SLOTS[this.config.kind].map((name) => this.slot(name, i)), t);
+    const update = this.updates[config.kind] as TfjsUpdate<OptimizerConfig>;
+    return update(config, param, g, OPTIMIZER_SLOTS[config.kind].map((name) => this.slot(name, i)), t);
   }
 
   getState(): OptimizerState {

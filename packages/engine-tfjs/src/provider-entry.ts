@@ -1,3 +1,14 @@
 /** `@twinprop/engine-tfjs/provider`: the registry entry alone, loading no TensorFlow.js code until asked. */
-export { tfjsEngineProvider } from './provider.js';
-export { ENGINE_NAME, NATIVE_INSTALL_HELP, TFJS_BACKENDS, type TfjsBackend, type TfjsBackendRequest } from './names.js';
+export { createTfjsEngineProvider, tfjsEngineProvider, type TfjsProviderOptions } from './provider.js';
+export {
+  ENGINE_NAME,
+  NATIVE_INSTALL_HELP,
+  TFJS_AUTO_BACKENDS,
+  TFJS_BACKENDS,
+  WASM_BINARIES,
+  type TfjsAutoBackend,
+  type TfjsBackend,
+  type TfjsBackendRequest,
+  type TfjsWasmPaths,
+  type WasmBinary,
+} from './names.js';

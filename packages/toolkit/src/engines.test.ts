@@ -9,7 +9,7 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixt
 
 describe('the one engine wiring', () => {
   it('registers the reference engine (float32 first) and every tfjs backend', () => {
-    expect(engines.ids()).toEqual(['reference/float32', 'reference/float64', 'tfjs/tensorflow', 'tfjs/wasm', 'tfjs/cpu']);
+    expect(engines.ids()).toEqual(['reference/float32', 'reference/float64', 'tfjs/tensorflow', 'tfjs/wasm', 'tfjs/cpu', 'tfjs/webgl', 'tfjs/webgpu']);
   });
 
   it('resolves ids and the bare engine names to engines that say what they are', async () => {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { classesOf, classReport, confusionMatrix, describeSpec, evaluateModel, type Dataset } from '@twinprop/core';
-import { alignToModel, labelColumnFor } from '../align.js';
+import { classesOf, classReport, classThreshold, confusionMatrix, describeSpec, evaluateModel, type Dataset } from '@twinprop/core';
+import { alignToModel, labelColumnFor, modelColumns } from '../align.js';
 import { fitToSpec, isTextData, loadSource, scaleWith, splitAndScale, textDataPath, type DataSource } from '../data.js';
 import { UsageError } from '../errors.js';
 import { out, printJson } from '../io.js';
@@ -70,7 +70,7 @@ async function runEvaluate(options: EvaluateOptions, command: Command): Promise<
       encoding: options.encoding ?? (sameData ? run?.encoding : undefined),
     };
     const dataFile = text ? textDataPath(name) : undefined;
-    const features = file.metadata.featureNames;
+    const features = modelColumns(file).names;
     const storedRun = file.metadata.extra?.run;
     const storedLabel = typeof storedRun === 'object' && storedRun !== null && 'label' in storedRun && typeof storedRun.label === 'string' ? storedRun.label : undefined;
     const loaded = await loadSource(
@@ -113,8 +113,9 @@ async function runEvaluate(options: EvaluateOptions, command: Command): Promise<
       return;
     }
     const outputs = model.predict(rows.x);
-    const predicted = classesOf(outputs);
-    const actual = classesOf(rows.y);
+    const threshold = classThreshold(file.training.targets);
+    const predicted = classesOf(outputs, threshold);
+    const actual = classesOf(rows.y, threshold);
     const names = classNames ?? [];
     const k = names.length;
     const confusion = confusionMatrix(predicted, actual, k);

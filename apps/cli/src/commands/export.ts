@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { readModelFile } from '@twinprop/core';
+import { readModelFile } from '@twinprop/core/node';
 import { EXPORT_FORMATS, exportOnnx, exportTfjs, FORMAT_NAMES, writeFileAtomic, writeTfjsExport, type ExportFormat, type ExportReport } from '@twinprop/interchange';
 import { renderPairs } from '@twinprop/toolkit';
 import { UsageError } from '../errors.js';
-import { out, printJson } from '../io.js';
+import { out, printJson, warn } from '../io.js';
 import { configure } from '../options.js';
 
 interface ExportOptions {
@@ -40,6 +40,14 @@ async function kindOf(path: string): Promise<'file' | 'directory' | 'missing' | 
 
 async function runExport(options: ExportOptions): Promise<void> {
   const file = await readModelFile(options.model);
+  const derived = file.metadata.inputFeatures;
+  if (derived !== undefined) {
+    // The exported graph starts at the first layer: whoever runs it must compute the features first.
+    warn(
+      `${options.model} computes its inputs from (${derived.from.join(', ')}) as ${derived.features.join(', ')} before its first layer; ` +
+        `the exported model takes those ${derived.features.length} features, not the raw columns — compute them before calling it`,
+    );
+  }
   const kind = await kindOf(options.out);
   let report: ExportReport;
   let written: Array<{ path: string; bytes: number }>;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { describeSpec, LOSSES, writeModelFile, type LossName } from '@twinprop/core';
+import { describeSpec, LOSSES, type LossName } from '@twinprop/core';
+import { writeModelFile } from '@twinprop/core/node';
 import { readTfjsModel } from '@twinprop/interchange';
 import { renderPairs } from '@twinprop/toolkit';
 import { out, printJson, warn } from '../io.js';

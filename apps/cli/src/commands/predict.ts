@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { DataError, ShapeError, writeFileAtomic, type Matrix } from '@twinprop/core';
+import { DataError, ShapeError, type Matrix } from '@twinprop/core';
+import { writeFileAtomic } from '@twinprop/core/node';
 import { FLOAT32_MAX, formatCsvRow, loadCsvFeatures, readCsvFeatures, type CsvFeatureOptions, type CsvFeatures } from '@twinprop/datasets';
-import { featureColumnsByName } from '../align.js';
+import { featureColumnsByName, modelColumns, modelInputsFrom } from '../align.js';
 import { csvOptionsFor, scaleWith, STDIN } from '../data.js';
 import { checkOutputs } from '../outputs.js';
 import { UsageError } from '../errors.js';
@@ -58,16 +59,17 @@ async function runPredict(options: PredictOptions, command: Command): Promise<vo
 }
 
 function featureList(opened: OpenModel): string {
-  const names = opened.file.metadata.featureNames;
+  const names = modelColumns(opened.file).names;
   return names === undefined ? '' : ` (${names.join(', ')})`;
 }
 
 function predictMatrix(opened: OpenModel, x: Matrix): Matrix {
-  return opened.model.predict(scaleWith({ name: '', task: opened.task, x, y: x }, opened.file.metadata.standardization).x);
+  const inputs = modelInputsFrom(opened.file, x);
+  return opened.model.predict(scaleWith({ name: '', task: opened.task, x: inputs, y: inputs }, opened.file.metadata.standardization).x);
 }
 
 function predictOne(opened: OpenModel, input: number[], json: boolean): void {
-  const inputs = opened.file.spec.inputSize;
+  const inputs = modelColumns(opened.file).count;
   if (input.length !== inputs) {
     throw new ShapeError(`--input has ${input.length} value${input.length === 1 ? '' : 's'}, the model expects ${inputs}${featureList(opened)}`);
   }
@@ -82,8 +84,8 @@ function predictOne(opened: OpenModel, input: number[], json: boolean): void {
     return;
   }
   const names = opened.classNames;
-  const k = predictedClasses(outputs)[0] ?? 0;
-  const probabilities = probabilitiesOf(outputs, 0);
+  const k = predictedClasses(outputs, opened.file)[0] ?? 0;
+  const probabilities = probabilitiesOf(outputs, 0, opened.file);
   if (json) {
     printJson({ input, class: names[k] ?? String(k), classIndex: k, probabilities: Object.fromEntries(names.map((n, i) => [n, probabilities[i] ?? null])) });
     return;
@@ -111,8 +113,7 @@ function assertFinite(outputs: Matrix, where: (row: number) => string): void {
  * only for a model without names, and then the header must have exactly as many columns.
  */
 function featureColumns(opened: OpenModel, header: readonly string[], file: string): number[] {
-  const inputs = opened.file.spec.inputSize;
-  const names = opened.file.metadata.featureNames;
+  const { names, count: inputs } = modelColumns(opened.file);
   if (names !== undefined && names.length === inputs) return featureColumnsByName(names, header, file, true);
   if (header.length !== inputs) {
     throw new ShapeError(`${file} has ${header.length} columns, and the model stores no feature names, so it needs exactly its ${inputs} features in order${featureList(opened)}`);
@@ -157,11 +158,11 @@ async function predictCsv(opened: OpenModel, options: PredictOptions, outFile: s
     });
   } else {
     const names = opened.classNames;
-    const classes = predictedClasses(outputs);
+    const classes = predictedClasses(outputs, opened.file);
     lines.push(formatCsvRow([...table.header, 'class', ...names.map((n) => `p_${n}`)]));
     table.records.forEach((row, r) => {
       const k = classes[r] ?? 0;
-      const probabilities = probabilitiesOf(outputs, r);
+      const probabilities = probabilitiesOf(outputs, r, opened.file);
       lines.push(formatCsvRow([...row.cells, names[k] ?? String(k), ...probabilities.map((p) => formatProbability(p))]));
       json.push({ line: row.line, class: names[k] ?? String(k), classIndex: k, probabilities: Object.fromEntries(names.map((n, i) => [n, probabilities[i] ?? null])) });
     });

@@ -22,6 +22,7 @@ import { addDataOptions, addModelOptions, configure } from '../options.js';
 import { checkOutputs, type Output } from '../outputs.js';
 import type { RunConfig, RunOutputs } from '../run-file.js';
 import { checkpointPathFor, describeStop, saveRunOrRescue, STOP_SIGNALS } from './train/checkpoints.js';
+import { runPlaygroundTrain } from './train/playground.js';
 import { writePlots } from './train/plots.js';
 import { printTrainJson, printTrainSummary } from './train/report.js';
 import { progressMode, trainSession } from './train/session.js';
@@ -75,6 +76,7 @@ export function trainCommand(): Command {
     .option('--checkpoint-every <epochs>', 'write a checkpoint every this many epochs', positiveInteger)
     .option('--checkpoint <file>', 'checkpoint file (default: <out>.checkpoint.json, or the --resume file, or twinprop-checkpoint.json)')
     .option('--resume <file>', 'continue training from a checkpoint or model file (its dataset, model, optimizer and outputs are reused)')
+    .option('--playground <url>', "reproduce a playground.tensorflow.org run: its URL (or the #hash part) sets the data, the network and the training; --epochs counts the Playground's epochs (default 100)")
     .option('--json', 'print one JSON object with the results on stdout (and no progress lines)')
     .option('-q, --quiet', 'print nothing but errors (and the result with --json)')
     .addHelpText(
@@ -86,6 +88,7 @@ Examples:
   twinprop train --dataset iris --hidden 8 --out iris.json
   twinprop train --dataset data.csv --label species --engine tfjs/wasm
   twinprop train --resume model.checkpoint.json
+  twinprop train --playground 'https://playground.tensorflow.org/#activation=tanh&dataset=xor&networkShape=4,2&seed=0.5' --epochs 50 --dtype float64
   some-command | twinprop train --dataset - --label y`,
     )
     .action(async (options: TrainOptions, self: Command) => {
@@ -153,6 +156,10 @@ function checkResume(setup: Setup, split: SplitData, batchSize: number): void {
 async function runTrain(options: TrainOptions, command: Command): Promise<void> {
   const given = (key: string): boolean => command.getOptionValueSource(key) === 'cli';
   const request = await engineRequest(command, options);
+  if (options.playground !== undefined) {
+    await runPlaygroundTrain({ ...options, playground: options.playground }, request, given, progressMode(options));
+    return;
+  }
   for (const [flag, value] of [['--out', options.out], ['--checkpoint', options.checkpoint], ['--plot', options.plot]] as const) {
     if (value === STDIN) throw new UsageError(`${flag} - is not supported: stdout carries the summary; give a file name`);
   }

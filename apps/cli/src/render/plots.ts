@@ -37,6 +37,10 @@ export interface BoundaryOptions {
   readonly test?: PlotPoints | undefined;
   /** Model outputs for rows of raw (unstandardized) 2-D points. */
   readonly predict: (x: Matrix) => Matrix;
+  /** A one-unit output in [−1, 1] (tanh, the Playground's ±1 labels) rather than a probability. */
+  readonly signed?: boolean;
+  /** Both axes' range instead of the points' (the Playground draws [−6, 6]²). */
+  readonly domain?: readonly [number, number];
 }
 
 function bounds(sets: readonly (PlotPoints | undefined)[], column: number): [number, number] {
@@ -64,8 +68,8 @@ function bounds(sets: readonly (PlotPoints | undefined)[], column: number): [num
 export function decisionBoundaryPng(options: BoundaryOptions): Buffer {
   const { width, height } = BOUNDARY_SIZE;
   const canvas = new Canvas(width, height);
-  const [x0, x1] = bounds([options.train, options.test], 0);
-  const [y0, y1] = bounds([options.train, options.test], 1);
+  const [x0, x1] = options.domain ?? bounds([options.train, options.test], 0);
+  const [y0, y1] = options.domain ?? bounds([options.train, options.test], 1);
   const toX = (px: number): number => x0 + ((px + 0.5) / width) * (x1 - x0);
   const toY = (py: number): number => y1 - ((py + 0.5) / height) * (y1 - y0);
   const grid = new Float64Array(width * height * 2);
@@ -95,7 +99,8 @@ export function decisionBoundaryPng(options: BoundaryOptions): Buffer {
     if (options.task === 'regression') {
       color = valueColor(outputs.data[i * k] ?? 0, REGION_STRENGTH);
     } else if (k === 1) {
-      color = diverging(2 * (outputs.data[i] ?? 0.5) - 1, REGION_STRENGTH);
+      const v = outputs.data[i] ?? (options.signed === true ? 0 : 0.5);
+      color = diverging(options.signed === true ? Math.max(-1, Math.min(1, v)) : 2 * v - 1, REGION_STRENGTH);
     } else {
       let best = 0;
       let bestP = -Infinity;
@@ -115,7 +120,7 @@ export function decisionBoundaryPng(options: BoundaryOptions): Buffer {
   const toPx = (x: number): number => ((x - x0) / (x1 - x0)) * width;
   const toPy = (y: number): number => ((y1 - y) / (y1 - y0)) * height;
   const drawPoints = (set: PlotPoints, isTest: boolean): void => {
-    const classes = options.task === 'regression' ? undefined : classesOf(set.y);
+    const classes = options.task === 'regression' ? undefined : classesOf(set.y, options.signed === true ? 0 : 0.5);
     for (let r = 0; r < set.x.rows; r++) {
       const px = toPx(set.x.data[r * set.x.cols] ?? 0);
       const py = toPy(set.x.data[r * set.x.cols + 1] ?? 0);

@@ -3,9 +3,11 @@
  * training configuration, the weights and optimizer slots against the spec, and the metadata.
  */
 import type { z } from 'zod';
-import { validateTrainingConfig, type TrainingConfig } from '../engine.js';
+import { optimizerSlotsFor, validateTrainingConfig, type TrainingConfig } from '../engine.js';
 import { ModelFileError, TwinpropError } from '../errors.js';
-import { OPTIMIZER_SLOTS, validateOptimizer, type OptimizerState } from '../optimizer.js';
+import { DEAD_LINKS_SLOT } from '../loss.js';
+import { validateOptimizer, type OptimizerState } from '../optimizer.js';
+import { validateSchedule } from '../schedule.js';
 import { layerShapes, validateSpec, type ModelSpec } from '../spec.js';
 import type { DType, Weights } from '../weights.js';
 import { parseJson, rejectForbiddenKeys } from './json.js';
@@ -121,6 +123,8 @@ export function parseModelFile(text: string, file?: string): ModelFile {
       loss: json.training.loss,
       optimizer,
       ...(json.training.regularization === undefined ? {} : { regularization: json.training.regularization }),
+      ...(json.training.targets === undefined ? {} : { targets: json.training.targets }),
+      ...(json.training.schedule === undefined ? {} : { schedule: validateSchedule(json.training.schedule, optimizer.learningRate, 'training.schedule') }),
     });
   } catch (error) {
     rewrap(error, 'training', file);
@@ -133,14 +137,20 @@ export function parseModelFile(text: string, file?: string): ModelFile {
       throw new ModelFileError(`is for ${state.kind}, but training uses ${training.optimizer.kind}`, { field: 'optimizerState.kind', file });
     }
     const slots: Record<string, Weights> = {};
-    for (const name of OPTIMIZER_SLOTS[state.kind]) {
+    const expected = optimizerSlotsFor(training);
+    for (const name of expected) {
       const slot = state.slots[name];
       if (slot === undefined) throw new ModelFileError(`missing slot "${name}"`, { field: 'optimizerState.slots', file });
       slots[name] = readWeights(slot, spec, `optimizerState.slots.${name}`, file);
     }
+    const deadLinks = slots[DEAD_LINKS_SLOT];
+    if (deadLinks !== undefined) assertDeadLinks(deadLinks, file);
     for (const name of Object.keys(state.slots)) {
-      if (!OPTIMIZER_SLOTS[state.kind].includes(name)) {
-        throw new ModelFileError(`unknown slot for ${state.kind}`, { field: `optimizerState.slots.${name}`, file });
+      if (!expected.includes(name)) {
+        throw new ModelFileError(`unknown slot for ${state.kind}${training.regularization?.clampAtZero === true ? ' with clampAtZero' : ''}`, {
+          field: `optimizerState.slots.${name}`,
+          file,
+        });
       }
     }
     optimizerState = { kind: state.kind, step: state.step, slots };
@@ -150,5 +160,30 @@ export function parseModelFile(text: string, file?: string): ModelFile {
   if (std !== undefined && (std.mean.length !== spec.inputSize || std.std.length !== spec.inputSize)) {
     throw new ModelFileError(`mean and std need ${spec.inputSize} values each (one per input)`, { field: 'metadata.standardization', file });
   }
+  const inputFeatures = metadata.inputFeatures;
+  if (inputFeatures !== undefined && inputFeatures.features.length !== spec.inputSize) {
+    throw new ModelFileError(`names ${inputFeatures.features.length} features but the model has ${spec.inputSize} inputs`, {
+      field: 'metadata.inputFeatures.features',
+      file,
+    });
+  }
   return { spec, training, weights, ...(optimizerState === undefined ? {} : { optimizerState }), metadata };
+}
+
+/** The dead-link mask holds 0 (alive) or 1 (dead) for kernel entries and 0 for every bias. */
+function assertDeadLinks(mask: Weights, file: string | undefined): void {
+  mask.layers.forEach((layer, i) => {
+    for (const [part, tensor] of [['kernel', layer.kernel], ['bias', layer.bias]] as const) {
+      for (let k = 0; k < tensor.data.length; k++) {
+        const v = tensor.data[k];
+        const ok = part === 'kernel' ? v === 0 || v === 1 : v === 0;
+        if (!ok) {
+          throw new ModelFileError(`must be ${part === 'kernel' ? '0 (alive) or 1 (dead)' : '0 (biases never die)'}, got ${String(v)} at index ${k}`, {
+            field: `optimizerState.slots.${DEAD_LINKS_SLOT}/layers.${i}.${part}`,
+            file,
+          });
+        }
+      }
+    }
+  });
 }

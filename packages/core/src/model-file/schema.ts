@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TrainingConfig } from '../engine.js';
+import { INPUT_FEATURES, type InputFeatures } from '../features.js';
 import { LOSSES } from '../loss.js';
 import { OPTIMIZERS, type OptimizerState } from '../optimizer.js';
 import type { ModelSpec } from '../spec.js';
@@ -17,6 +18,9 @@ import { DTYPES, type Weights } from '../weights.js';
  *   "optimizerState": { "kind": "sgd", "step": 400, "slots": {} },
  *   "metadata": { "engine": "reference", "backend": "js", "dataset": "xor", "seed": 1, "epochsCompleted": 100, … } }
  * ```
+ *
+ * `training.schedule` (optional) is a learning-rate schedule (schedule.ts), counted in updates like
+ * `optimizerState.step`, so a resumed run continues it.
  *
  * Kernels are row-major `[inputs, outputs]`. Numbers are written with JavaScript's shortest
  * round-trip formatting, so float64 and float32 weights survive a save/load bit for bit.
@@ -45,6 +49,11 @@ export interface ModelMetadata {
   readonly classNames?: readonly string[];
   readonly featureNames?: readonly string[];
   readonly standardization?: Standardization;
+  /**
+   * The model's inputs are derived features of two raw columns (the Playground's X₁², sin X₁, …):
+   * `predict` reads the raw columns named in `from` and computes `features` before the first layer.
+   */
+  readonly inputFeatures?: InputFeatures;
   readonly createdAt?: string;
   /** Anything else an app wants to keep (JSON values). */
   readonly extra?: Readonly<Record<string, unknown>>;
@@ -75,6 +84,7 @@ const metadataJson = z
     classNames: z.array(z.string()),
     featureNames: z.array(z.string()),
     standardization: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()) }).strict(),
+    inputFeatures: z.object({ from: z.tuple([z.string(), z.string()]), features: z.array(z.enum(INPUT_FEATURES)) }).strict(),
     createdAt: z.string(),
     extra: z.record(z.string(), z.unknown()),
   })
@@ -89,7 +99,9 @@ export const fileJson = z
       .object({
         loss: z.enum(LOSSES),
         optimizer: z.unknown(),
-        regularization: z.object({ l1: z.number().nonnegative(), l2: z.number().nonnegative() }).partial().strict().optional(),
+        regularization: z.object({ l1: z.number().nonnegative(), l2: z.number().nonnegative(), clampAtZero: z.boolean() }).partial().strict().optional(),
+        targets: z.enum(['zeroOne', 'signed']).optional(),
+        schedule: z.unknown().optional(),
       })
       .strict(),
     weights: weightsJson,

@@ -4,6 +4,7 @@ import type { Engine } from '../engine.js';
 import { SpecError } from '../errors.js';
 import { LOSSES } from '../loss.js';
 import { OPTIMIZERS } from '../optimizer.js';
+import { LR_SCHEDULES } from '../schedule.js';
 import { CONFORMANCE_AREAS, conformanceTestNames, runConformanceSuite } from './conformance.js';
 
 const names = conformanceTestNames();
@@ -41,6 +42,11 @@ describe('the conformance suite', () => {
       expect(optimizers).toContain(`${kind} (defaults): three steps follow core's update(), slots and step count included`);
     }
     expect(optimizers).toContain("momentum (nesterov: true): three steps follow core's update(), slots and step count included");
+    const schedules = inArea('learning-rate schedules');
+    for (const kind of LR_SCHEDULES) {
+      for (const optimizer of OPTIMIZERS) expect(schedules.some((n) => n.startsWith(`${kind} schedule with ${optimizer}: each of `)), `${kind} with ${optimizer}`).toBe(true);
+      expect(schedules.some((n) => n.startsWith(`${kind} schedule with sgd: a model restored mid-schedule`)), `resuming ${kind}`).toBe(true);
+    }
   });
 
   it('refuses a known gap that names no test, listing the valid names', () => {

@@ -9,7 +9,8 @@
  *
  * The checks are grouped by contract area, one `describe` each (conformance/*.ts). What they cover
  * is derived from core's tables — `ACTIVATION_DEFINITIONS`, `LOSS_DEFINITIONS`,
- * `OPTIMIZER_DEFINITIONS` — so a new activation, loss or optimizer is tested without an edit here.
+ * `OPTIMIZER_DEFINITIONS`, `LR_SCHEDULES` — so a new activation, loss or optimizer is tested without
+ * an edit here (a new schedule needs its case in conformance/schedules.ts, or it does not compile).
  *
  * Known gaps are an explicit list `{ 'test name': 'reason' }`: those tests are skipped and the
  * reason is printed. A key that names no test is an error, thrown when the suite is set up.
@@ -26,6 +27,7 @@ import { lifecycleArea } from './conformance/lifecycle.js';
 import { lossArea } from './conformance/losses.js';
 import { optimizerArea } from './conformance/optimizers.js';
 import { regularizationArea } from './conformance/regularization.js';
+import { scheduleArea } from './conformance/schedules.js';
 import { CONFORMANCE_TOLERANCE } from './conformance/tolerances.js';
 import { trainingArea } from './conformance/training.js';
 import { validationArea } from './conformance/validation.js';
@@ -54,6 +56,7 @@ export const CONFORMANCE_AREAS: readonly ConformanceArea[] = [
   gradientArea,
   regularizationArea,
   optimizerArea,
+  scheduleArea,
   trainingArea,
   lifecycleArea,
 ];

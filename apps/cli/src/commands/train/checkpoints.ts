@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileWriteError, writeModelFile, type Model } from '@twinprop/core';
+import { FileWriteError, type Model } from '@twinprop/core';
+import { writeModelFile } from '@twinprop/core/node';
 import type { SplitData } from '../../data.js';
 import { EXIT } from '../../errors.js';
 import { modelFileFor, type HistoryEntry, type RunConfig, type RunOutputs, type RunState } from '../../run-file.js';

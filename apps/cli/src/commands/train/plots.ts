@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { writeFileAtomic, type Model } from '@twinprop/core';
+import type { Model } from '@twinprop/core';
+import { writeFileAtomic } from '@twinprop/core/node';
 import { scaleWith, type SplitData } from '../../data.js';
 import { err } from '../../io.js';
 import { decisionBoundaryPng, lossCurvePng } from '../../render/plots.js';

@@ -4,7 +4,6 @@ import {
   type TrainEvaluation,
   initializeWeights,
   optimizer,
-  readModelFile,
   Rng,
   type Dataset,
   type DType,
@@ -15,6 +14,7 @@ import {
   type TrainingConfig,
   type Weights,
 } from '@twinprop/core';
+import { readModelFile } from '@twinprop/core/node';
 import { dataFingerprint, fitToSpec, loadSource, standardizeByDefault } from '../../data.js';
 import { DEFAULT_ENGINE, isRegisteredEngine, type EngineOptions, type EnginePreference } from '../../engine-options.js';
 import { UsageError } from '../../errors.js';
@@ -37,6 +37,8 @@ export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions {
   checkpointEvery?: number;
   checkpoint?: string;
   resume?: string;
+  /** A playground.tensorflow.org URL or hash to reproduce (train/playground.ts). */
+  playground?: string;
   json?: boolean;
   quiet?: boolean;
   trainEval: TrainEvaluation;

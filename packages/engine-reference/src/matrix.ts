@@ -105,27 +105,43 @@ export function gemm(
   const length = bOffset + nPadded * k;
   if (panels.length < length) panels = parallel === undefined ? new Float64Array(length) : parallel.allocatePanels(length);
   const pa = panels;
-  // Panel of rows i, i+1 of A: at i·k + 2p + r, A[i + r][p].
+  // Panel of rows i, i+1 of A: at i·k + 2p + r, A[i + r][p]. Written in order, p outer and r inner,
+  // so the writes are sequential and so are the reads along a row of A (or, for Aᵀ, pairs of
+  // neighbours) — about twice as fast as one row of the panel after the other.
   for (let i = 0; i < mPadded; i += TILE_ROWS) {
-    for (let r = 0; r < TILE_ROWS; r++) {
-      const row = i + r;
-      let q = i * k + r;
-      if (row < m) {
-        for (let p = 0; p < k; p++, q += TILE_ROWS) pa[q] = a[row * aRow + p * aCol]!;
-      } else {
-        for (let p = 0; p < k; p++, q += TILE_ROWS) pa[q] = 0;
+    const row0 = i * aRow;
+    let q = i * k;
+    if (i + 1 < m) {
+      const row1 = row0 + aRow;
+      for (let p = 0; p < k; p++, q += TILE_ROWS) {
+        pa[q] = a[row0 + p * aCol]!;
+        pa[q + 1] = a[row1 + p * aCol]!;
+      }
+    } else {
+      // The last row of an odd m: its neighbour is padding.
+      for (let p = 0; p < k; p++, q += TILE_ROWS) {
+        pa[q] = a[row0 + p * aCol]!;
+        pa[q + 1] = 0;
       }
     }
   }
-  // Panel of columns j … j+4 of B: at bOffset + j·k + 5p + r, B[p][j + r].
+  // Panel of columns j … j+4 of B: at bOffset + j·k + 5p + r, B[p][j + r]; in order as above.
   for (let j = 0; j < nPadded; j += TILE_COLS) {
-    for (let r = 0; r < TILE_COLS; r++) {
-      const col = j + r;
-      let q = bOffset + j * k + r;
-      if (col < n) {
-        for (let p = 0; p < k; p++, q += TILE_COLS) pa[q] = b[p * bRow + col * bCol]!;
-      } else {
-        for (let p = 0; p < k; p++, q += TILE_COLS) pa[q] = 0;
+    let q = bOffset + j * k;
+    const col0 = j * bCol;
+    if (j + TILE_COLS <= n) {
+      for (let p = 0; p < k; p++, q += TILE_COLS) {
+        const at = p * bRow + col0;
+        pa[q] = b[at]!;
+        pa[q + 1] = b[at + bCol]!;
+        pa[q + 2] = b[at + 2 * bCol]!;
+        pa[q + 3] = b[at + 3 * bCol]!;
+        pa[q + 4] = b[at + 4 * bCol]!;
+      }
+    } else {
+      // The last, partial panel: columns past n are padding.
+      for (let p = 0; p < k; p++, q += TILE_COLS) {
+        for (let r = 0; r < TILE_COLS; r++) pa[q + r] = j + r < n ? b[p * bRow + (j + r) * bCol]! : 0;
       }
     }
   }

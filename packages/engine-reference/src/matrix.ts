@@ -1,4 +1,4 @@
-import type { DType, FloatArray } from '@twinprop/core';
+import type { DType, FloatArray, OptimizerConfig } from '@twinprop/core';
 
 /**
  * The three matrix products backpropagation needs, on row-major typed arrays. For a dense layer
@@ -29,7 +29,7 @@ import type { DType, FloatArray } from '@twinprop/core';
  *   is at least as accurate as summing in float32.
  * - Small products (at most {@link SMALL_PRODUCT} multiply-adds, e.g. every product of a 2-8-8-1
  *   network on a batch of 10) skip the packing: {@link gemmSmall}.
- * - Large products can be shared with helper threads ({@link setParallelProducts}; Node.js only,
+ * - Large products can be shared with helper threads ({@link setHelperThreads}; Node.js only,
  *   installed by `@twinprop/engine-reference/threads`): each takes whole row panels of C and
  *   computes them with the same {@link multiplyPanels}, so every element is the same sum in the
  *   same order whichever thread computes it, and the result is bit-identical to one thread's.
@@ -46,10 +46,11 @@ export const TILE_ROWS = 2;
 export const TILE_COLS = 5;
 
 /**
- * What shares large products with helper threads. The engine itself has no threads (its main
- * entry runs in browsers); Node.js apps install one with `@twinprop/engine-reference/threads`.
+ * Helper threads that share the engine's large products and parameter updates. The engine itself
+ * has no threads (its main entry runs in browsers); Node.js apps install them with
+ * `@twinprop/engine-reference/threads`.
  */
-export interface ParallelProducts {
+export interface HelperThreads {
   /** Products of at least this many multiply-adds (m·n·k) are shared; smaller ones run on the calling thread. */
   readonly minMultiplyAdds: number;
   /** A zero-filled Float64Array of `length` that the helper threads can read (backed by a SharedArrayBuffer). */
@@ -60,14 +61,35 @@ export interface ParallelProducts {
    * stored; throws if a helper failed.
    */
   multiply(panels: Float64Array, bOffset: number, m: number, n: number, k: number, c: FloatArray): void;
+  /** A zero-filled array of `dtype` the helpers can read and write: parameters, their gradients and optimizer slots live here. */
+  allocateShared(dtype: DType, length: number): FloatArray;
+  /**
+   * Applies the engine's own update rule to one parameter tensor (as `OPTIMIZER_UPDATES[config.kind]`
+   * would), its elements shared with the helpers; returns false, having done nothing, when the
+   * tensor is too small to share or its arrays are not shared ones.
+   */
+  update(config: OptimizerConfig, theta: FloatArray, gradient: FloatArray, slots: readonly FloatArray[], accBetas: Float64Array): boolean;
 }
 
-let parallel: ParallelProducts | undefined;
+let parallel: HelperThreads | undefined;
 
-/** Installs (or, with `undefined`, removes) the helper threads that share large products, for every model of this engine in this thread. */
-export function setParallelProducts(products: ParallelProducts | undefined): void {
-  parallel = products;
+/** Installs (or, with `undefined`, removes) the helper threads, for every model of this engine in this thread. */
+export function setHelperThreads(helpers: HelperThreads | undefined): void {
+  parallel = helpers;
   panels = new Float64Array(0);
+}
+
+/** The installed helper threads, if any. */
+export function helperThreads(): HelperThreads | undefined {
+  return parallel;
+}
+
+/**
+ * A new zero-filled array for a parameter, its gradient or an optimizer slot: shared with the
+ * helper threads when they are installed (so that updates can be split), else {@link allocate}'s.
+ */
+export function allocateParameter(dtype: DType, length: number): FloatArray {
+  return parallel === undefined ? allocate(dtype, length) : parallel.allocateShared(dtype, length);
 }
 
 /**

@@ -14,6 +14,10 @@
  *    then copies those rows from the scratch into C. If no helper woke up in time, the caller has
  *    simply taken every chunk itself.
  *
+ * A parameter update (JOB_UPDATE) is shared the same way, in chunks of elements, each thread
+ * updating its chunks in place: θ, the gradient and the optimizer's slots are themselves in
+ * SharedArrayBuffers (registered with the helpers once, by id, through their ports).
+ *
  * A helper that throws sets FAILED (its message follows on its port) and still counts its chunk;
  * a helper that exits increments DEAD. Either wakes the caller, which throws instead of waiting.
  */
@@ -44,11 +48,37 @@ export const CHUNKS = 12;
 export const FAULT = 13;
 /** Helpers that have started (read their first job). */
 export const STARTED = 14;
+/** A parameter update (JOB_UPDATE): the rule (UPDATE_SGD, …), the tensor's length and the elements per chunk. */
+export const UPDATE_RULE = 15;
+export const LENGTH = 16;
+export const CHUNK_LENGTH = 17;
+/** Registered ids of θ, its gradient and up to two slots (−1: none). */
+export const THETA = 18;
+export const GRADIENT = 19;
+export const SLOT_0 = 20;
+export const SLOT_1 = 21;
 /** Int32 slots in the control block. */
-export const CONTROL_LENGTH = 16;
+export const CONTROL_LENGTH = 24;
+
+/** Float64 slots of the scalar block: a parameter update's hyperparameters, this step's. */
+export const LEARNING_RATE = 0;
+/** β₁ for adam, μ for momentum. */
+export const BETA_1 = 1;
+export const BETA_2 = 2;
+export const EPSILON = 3;
+export const ACC_BETA_1 = 4;
+export const ACC_BETA_2 = 5;
+/** 1 for Nesterov momentum. */
+export const NESTEROV = 6;
+export const SCALARS_LENGTH = 8;
 
 export const JOB_PRODUCT = 0;
 export const JOB_EXIT = 1;
+export const JOB_UPDATE = 2;
+
+export const UPDATE_SGD = 0;
+export const UPDATE_MOMENTUM = 1;
+export const UPDATE_ADAM = 2;
 export const FAULT_NONE = 0;
 export const FAULT_THROW = 1;
 export const FAULT_EXIT = 2;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initializeWeights, mlp, optimizer, Rng, type DType, type FloatArray } from '@twinprop/core';
 import { ReferenceEngine } from './engine.js';
-import { allocate, multiply, multiplyTransposedA, multiplyTransposedB, setParallelProducts } from './matrix.js';
+import { allocate, multiply, multiplyTransposedA, multiplyTransposedB, setHelperThreads } from './matrix.js';
 import { DEFAULT_MIN_MULTIPLY_ADDS, disableThreads, enableThreads, ThreadPoolError, type ThreadOptions, type ThreadPool } from './threads.js';
 
 // The helpers run the built worker (Node.js cannot start a worker from TypeScript sources); it
@@ -22,11 +22,11 @@ afterEach(async () => {
 
 /** `fn` on the calling thread alone (the seam removed), then `pool` installed again. */
 function alone<T>(pool: ThreadPool, fn: () => T): T {
-  setParallelProducts(undefined);
+  setHelperThreads(undefined);
   try {
     return fn();
   } finally {
-    setParallelProducts(pool);
+    setHelperThreads(pool);
   }
 }
 
@@ -159,8 +159,10 @@ describe('the threshold', () => {
 });
 
 describe('training with helper threads', () => {
+  const rules = [optimizer('adam'), optimizer('sgd', { learningRate: 0.1 }), optimizer('momentum', { nesterov: true })] as const;
   for (const dtype of ['float32', 'float64'] as const) {
-    it(`trains a 784-96-10 network to bit-identical weights and losses (${dtype}, adam, batch 37)`, async () => {
+    for (const rule of rules) {
+    it(`trains a 784-96-10 network to bit-identical weights and losses (${dtype}, ${rule.kind}${rule.kind === 'momentum' ? ' nesterov' : ''}, batch 37)`, async () => {
       const spec = mlp(784, [[96, 'relu']], [10, 'softmax']);
       const train = (): { weights: FloatArray[]; losses: number[] } => {
         const rng = new Rng(4);
@@ -168,7 +170,7 @@ describe('training with helper threads', () => {
         const x = { rows, cols: 784, data: Float64Array.from({ length: rows * 784 }, () => rng.uniform(0, 1)) };
         const y = { rows, cols: 10, data: new Float64Array(rows * 10) };
         for (let r = 0; r < rows; r++) y.data[r * 10 + rng.int(10)] = 1;
-        const model = new ReferenceEngine({ dtype }).createModel(spec, initializeWeights(spec, new Rng(9), dtype), { loss: 'softmaxCrossEntropy', optimizer: optimizer('adam') });
+        const model = new ReferenceEngine({ dtype }).createModel(spec, initializeWeights(spec, new Rng(9), dtype), { loss: 'softmaxCrossEntropy', optimizer: rule });
         const data = model.prepare({ x, y });
         const order = rng.permutation(rows);
         const losses: number[] = [];
@@ -182,12 +184,43 @@ describe('training with helper threads', () => {
       };
       const single = train();
       const pool = await startPool({ threads: 2, minMultiplyAdds: 1 << 16 });
-      const shared = train();
+      // Until a helper has taken part in both kinds of work (it races the calling thread for chunks).
+      let shared = train();
+      for (let attempt = 0; attempt < 50 && (pool.helperChunks === 0 || pool.helperUpdateChunks === 0); attempt++) shared = train();
       expect(pool.sharedProducts).toBeGreaterThan(0);
+      // The 784×96 kernel, its gradient and slots are shared arrays, so its updates are split too.
+      expect(pool.sharedUpdates).toBeGreaterThan(0);
+      expect(pool.helperChunks).toBeGreaterThan(0);
+      expect(pool.helperUpdateChunks).toBeGreaterThan(0);
       expect(shared.losses).toEqual(single.losses);
       expect(countDifferent(shared.weights, single.weights)).toBe(0);
     });
+    }
   }
+
+  it('keeps tensors below minUpdateLength, and models made before the pool (unshared arrays), on the calling thread', async () => {
+    const spec = mlp(784, [[16, 'relu']], [10, 'softmax']);
+    const rng = new Rng(6);
+    const rows = 20;
+    const x = { rows, cols: 784, data: Float64Array.from({ length: rows * 784 }, () => rng.uniform(0, 1)) };
+    const y = { rows, cols: 10, data: new Float64Array(rows * 10) };
+    for (let r = 0; r < rows; r++) y.data[r * 10 + rng.int(10)] = 1;
+    const order = Int32Array.from({ length: rows }, (_, i) => i);
+    const engine = new ReferenceEngine({ dtype: 'float32' });
+    const make = () => engine.createModel(spec, initializeWeights(spec, new Rng(2), 'float32'), { loss: 'softmaxCrossEntropy', optimizer: optimizer('adam') });
+    const before = make();
+    // 784×16 = 12,544 elements: below the default 16,384.
+    const pool = await startPool({ threads: 2 });
+    const small = make();
+    for (const model of [before, small]) model.trainStep(model.prepare({ x, y }), { order, start: 0, end: rows });
+    expect(pool.sharedUpdates).toBe(0);
+    const low = await startPool({ threads: 2, minUpdateLength: 1000 });
+    const late = make();
+    late.trainStep(late.prepare({ x, y }), { order, start: 0, end: rows });
+    expect(low.sharedUpdates).toBe(1);
+    before.trainStep(before.prepare({ x, y }), { order, start: 0, end: rows });
+    expect(low.sharedUpdates).toBe(1);
+  });
 });
 
 describe('failures and shutdown', () => {

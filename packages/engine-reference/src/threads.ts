@@ -110,6 +110,8 @@ export class ThreadPool implements HelperThreads {
   sharedProducts = 0;
   /** Parameter updates shared so far. */
   sharedUpdates = 0;
+  /** Milliseconds the calling thread spent waiting for helpers' chunks so far. */
+  waitedMs = 0;
   /** Chunks of products the helpers computed so far. */
   helperChunks = 0;
   /** Chunks of parameter updates the helpers computed so far. */
@@ -233,10 +235,7 @@ export class ThreadPool implements HelperThreads {
 
     // Wait for the helpers' chunks, then copy their rows of C.
     const theirs = chunks - taken;
-    for (let done = Atomics.load(control, DONE); done < theirs; done = Atomics.load(control, DONE)) {
-      this.throwIfBroken();
-      Atomics.wait(control, DONE, done, 100);
-    }
+    this.waitForHelpers(theirs);
     this.throwIfBroken();
     this.sharedProducts++;
     this.helperChunks += theirs;
@@ -310,14 +309,23 @@ export class ThreadPool implements HelperThreads {
       taken++;
     }
     const theirs = total - taken;
-    for (let done = Atomics.load(control, DONE); done < theirs; done = Atomics.load(control, DONE)) {
-      this.throwIfBroken();
-      Atomics.wait(control, DONE, done, 100);
-    }
+    this.waitForHelpers(theirs);
     this.throwIfBroken();
     this.sharedUpdates++;
     this.helperUpdateChunks += theirs;
     return true;
+  }
+
+  /** Waits until the helpers have finished `chunks` chunks of the current job (or one has failed). */
+  private waitForHelpers(chunks: number): void {
+    const control = this.control;
+    if (Atomics.load(control, DONE) >= chunks) return;
+    const started = performance.now();
+    for (let done = Atomics.load(control, DONE); done < chunks; done = Atomics.load(control, DONE)) {
+      this.throwIfBroken();
+      Atomics.wait(control, DONE, done, 100);
+    }
+    this.waitedMs += performance.now() - started;
   }
 
   /** The helpers' id of a shared array (registering it on first use), or −1 for an array that is not shared. */

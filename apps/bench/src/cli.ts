@@ -28,6 +28,7 @@ interface CliOptions {
   userBackends?: string[];
   userRepetitions?: number;
   threads?: number;
+  peak: boolean;
 }
 
 /** A comma-separated subset of `known`. */
@@ -69,6 +70,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     .option('--no-user', 'skip the user path')
     .option('--user-backends <names>', 'tfjs backends of the user path (default: wasm,cpu; quick: wasm)', (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
     .option('--user-repetitions <n>', 'whole-process runs of each user-path contender', positiveInteger)
+    .option('--no-peak', 'skip the clock, scalar-ceiling and kernel GFLOP/s measurement')
     .option('--threads <n>', "threads for the reference engine's large products in the interleaved run (default: every core; 1: one)", positiveInteger)
     .allowExcessArguments(false);
   program.parse(argv, { from: 'user' });
@@ -88,6 +90,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       diagnose: options.diagnose ?? plan.mode === 'full',
       userPath: userPathOptions(plan, options),
       threads: options.threads,
+      peak: options.peak,
     },
   };
 }

@@ -30,6 +30,7 @@ import {
 } from './report/types.js';
 import { createRunner, initialWeights, type Runner } from './runners.js';
 import { summarize } from './stats.js';
+import type { PeakResult } from './peak.js';
 import { runUserScenario, userContenders, userScenario, type UserScenarioResult } from './user-path.js';
 import { loadWorkloadData, workload, type WorkloadId } from './workloads.js';
 
@@ -56,6 +57,8 @@ export interface BenchOptions {
   readonly userPath: Plan['userPath'] | undefined;
   /** Threads for the reference engine in this process (undefined: every core). */
   readonly threads: number | undefined;
+  /** Measure the clock, the scalar ceiling and the kernel (peak.ts). */
+  readonly peak: boolean;
 }
 
 type Log = (line: string) => void;
@@ -228,6 +231,16 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
   const results: WorkloadResult[] = [];
   for (const id of workloads) results.push(await benchWorkload(id, usable, options, log));
 
+  let peak: PeakResult | undefined;
+  if (options.peak) {
+    try {
+      peak = await runChild<PeakResult>({ kind: 'peak', repetitions: plan.measure.repetitions, ...(options.threads === undefined ? {} : { threads: options.threads }) });
+      log(`peak: clock ${peak.clockGHz.median.toFixed(2)} GHz, JavaScript scalar ceiling ${peak.scalarGflops.median.toFixed(1)} GFLOP/s per thread`);
+    } catch (error) {
+      log(`peak: ${errorText(error)}`);
+    }
+  }
+
   const userPath: UserScenarioResult[] = [];
   for (const s of options.userPath?.scenarios ?? []) {
     const scenario = userScenario(s.id, s.epochs);
@@ -263,6 +276,7 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
     workloads: results,
     ratios,
     targets,
+    ...(peak === undefined ? {} : { peak }),
     ...(userPath.length === 0 ? {} : { userPath }),
     ...(data === undefined ? {} : { data }),
     ...(allocation === undefined ? {} : { allocation }),

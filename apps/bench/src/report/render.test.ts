@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatBytes, formatCount, formatRatio, markdownTable } from '@twinprop/toolkit';
 import { allocation, userResult, userScenarioResult, workloads } from './__fixtures__/results.js';
 import { computeRatios } from './ratios.js';
-import { renderEngines, renderRatioTable, renderReport, renderTargets, renderUserScenario } from './render.js';
+import { renderEngines, renderPeak, renderRatioTable, renderReport, renderTargets, renderUserScenario } from './render.js';
 import { evaluateTargets } from './targets.js';
 import { REPORT_SCHEMA, type BenchReport } from './types.js';
 
@@ -119,5 +119,31 @@ describe('rendering the user path', () => {
     expect(cli).toContain('2.13×'); // 17 s ÷ 8 s
     expect(cli).toContain('2.40×'); // 12,000 ÷ 5,000 samples/s
     expect(lines.find((l) => l.startsWith('| fit tfjs/cpu'))).toContain('error: tfjs could not initialize');
+  });
+});
+
+describe('rendering the peak', () => {
+  it('divides the kernel by the best-run ceilings, per thread', () => {
+    const s = (values: number[]) => ({ median: values[1]!, min: Math.min(...values), max: Math.max(...values), spread: 0, values });
+    const text = renderPeak(
+      {
+        clockGHz: s([3, 3.5, 4]),
+        scalarGflops: s([10, 11, 12]),
+        threads: 2,
+        kernel: [
+          { product: 'a', threads: 1, gflops: s([5, 6, 7]) },
+          { product: 'a', threads: 2, gflops: s([9, 12, 13]) },
+        ],
+      },
+      2,
+    );
+    // Ceilings: 4 GHz, 12 GFLOP/s per thread; hardware 4 × 32 = 128 GFLOP/s per core.
+    expect(text).toContain('4.00 GHz');
+    expect(text).toContain('128 GFLOP/s per core');
+    const rows = text.split('\n').filter((l) => l.startsWith('| a ')).map((l) => l.split('|').map((c) => c.trim()));
+    expect(rows).toEqual([
+      ['', 'a', '1', '6.00', '±0.0%', '50%', '4.7%', ''],
+      ['', 'a', '2', '12.0', '±0.0%', '50%', '4.7%', ''],
+    ]);
   });
 });

@@ -5,6 +5,7 @@
 import type { Environment } from '@twinprop/toolkit';
 import type { ContenderAvailability, ContenderId } from '../contenders.js';
 import type { MeasureSettings } from '../measure.js';
+import type { PeakResult } from '../peak.js';
 import type { Summary } from '../stats.js';
 import type { UserScenarioResult } from '../user-path.js';
 import type { WorkloadId } from '../workloads.js';
@@ -182,6 +183,8 @@ export interface BenchReport {
   readonly workloads: readonly WorkloadResult[];
   readonly ratios: readonly Ratio[];
   readonly targets: readonly TargetResult[];
+  /** The clock, JavaScript's scalar ceiling and the kernel's GFLOP/s on one thread and on all. */
+  readonly peak?: PeakResult;
   /** Whole-process training runs: twinprop train, fit, tfjs-layers fit. */
   readonly userPath?: readonly UserScenarioResult[];
   readonly data?: { readonly loads: readonly DataLoadResult[]; readonly csv?: CsvResult | { readonly error: string } };

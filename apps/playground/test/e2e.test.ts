@@ -23,7 +23,7 @@ import {
   playgroundSpec,
   playgroundTraining,
 } from '@twinprop/datasets/playground';
-import type { Snapshot } from '../src/app.js';
+import type { Snapshot } from '../src/hook.js';
 import { chromiumMissing, launchChromium } from './chromium.js';
 import { serveFolder } from './static-server.js';
 

@@ -123,13 +123,15 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
   const started = performance.now();
 
   beforeAll(async () => {
-    // A fresh build of the page into a temporary folder, served by a plain static file server.
-    const outDir = mkdtempSync(path.join(tmpdir(), 'twinprop-playground-dist-'));
+    // A fresh build of the page, served by a plain static file server from a folder below its root
+    // (relative asset paths: the page works at any path).
+    const root = mkdtempSync(path.join(tmpdir(), 'twinprop-playground-dist-'));
+    const outDir = path.join(root, 'some', 'path');
     await build({ configFile: path.join(APP, 'vite.config.ts'), root: path.join(APP, 'src'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    const server = await serveFolder(outDir);
-    url = server.url;
+    const server = await serveFolder(root);
+    url = `${server.url}some/path/`;
     const chromium = await launchChromium();
-    stop = [() => chromium.close(), () => server.close(), () => Promise.resolve(rmSync(outDir, { recursive: true, force: true }))];
+    stop = [() => chromium.close(), () => server.close(), () => Promise.resolve(rmSync(root, { recursive: true, force: true }))];
     open = async (hash, prepare) => {
       const page = await chromium.context.newPage();
       const errors: string[] = [];

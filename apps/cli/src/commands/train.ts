@@ -20,6 +20,7 @@ import { err, printJsonError } from '../io.js';
 import { addDataOptions, addModelOptions, configure } from '../options.js';
 import { checkOutputs, type Output } from '../outputs.js';
 import type { RunConfig, RunOutputs } from '../run-file.js';
+import { addScheduleOptions, scheduledTraining } from '../schedule-options.js';
 import { checkpointPathFor, describeStop, saveRunOrRescue, STOP_SIGNALS } from './train/checkpoints.js';
 import { runPlaygroundTrain } from './train/playground.js';
 import { writePlots } from './train/plots.js';
@@ -55,6 +56,7 @@ export function trainCommand(): Command {
     .option('--test-split <fraction>', 'fraction of the rows held out for testing (stratified by class)', fraction, 0.2)
     .option('--standardize', 'standardize features with mean and std of the training part (default for iris and CSV files)')
     .option('--no-standardize', 'never standardize features');
+  addScheduleOptions(command);
   addEngineOptions(command);
   command
     .option('-o, --out <file>', 'save the trained model (JSON) here (a new path or a regular file, never an input)')
@@ -72,6 +74,7 @@ Examples:
   twinprop train --dataset xor --hidden 4
   twinprop train --dataset spiral --hidden 8,8 --noise 10 --epochs 300 --plot plots/
   twinprop train --dataset iris --hidden 8 --out iris.json
+  twinprop train --dataset spiral --hidden 8,8 --epochs 200 --lr-schedule cosine --lr-warmup-epochs 5 --lr-min 0.0001
   twinprop train --dataset data.csv --label species --engine tfjs/wasm
   twinprop train --resume model.checkpoint.json
   twinprop train --playground 'https://playground.tensorflow.org/#activation=tanh&dataset=xor&networkShape=4,2&seed=0.5' --epochs 50 --dtype float64
@@ -162,6 +165,7 @@ async function runTrain(options: TrainOptions, command: Command): Promise<void> 
   const epochs = setup.run.epochs > 0 ? setup.run.epochs : defaultEpochs(split.train.x.rows, setup.run.batchSize);
   const run: RunConfig = { ...setup.run, epochs };
   checkResume(setup, split, run.batchSize);
+  const training = scheduledTraining(setup.training, options, { trainRows: split.train.x.rows, batchSize: run.batchSize, epochs });
   if (epochs <= setup.epochsCompleted) {
     const partial = setup.batchesCompleted > 0 ? ` (and ${setup.batchesCompleted} batches of epoch ${setup.epochsCompleted + 1})` : '';
     throw new UsageError(
@@ -173,7 +177,7 @@ async function runTrain(options: TrainOptions, command: Command): Promise<void> 
   const { engine } = resolved;
   checkModelSize(setup, engine.dtype);
   const weights = setup.weights ?? initialWeights(setup.spec, run.seed, engine.dtype);
-  const model = engine.createModel(setup.spec, cloneWeights(weights, engine.dtype), setup.training);
+  const model = engine.createModel(setup.spec, cloneWeights(weights, engine.dtype), training);
   try {
     if (setup.optimizerState !== undefined) model.setOptimizerState(convertState(setup.optimizerState, engine.dtype));
     await trainAndReport(model, resolved.id, { options, setup, split, run, outputs, given });

@@ -16,12 +16,14 @@ export interface ProgressReporter {
 }
 
 /** `loss 0.1234  acc 0.975  test loss 0.2345  test acc 0.950` (or MSE for regression). */
-export function describeEpoch(log: EpochLog): string {
+export function describeEpoch(log: EpochLog & { readonly learningRate?: number }): string {
   const parts = [`loss ${formatLoss(log.trainLoss)}`];
   if (log.trainAccuracy !== undefined) parts.push(`acc ${formatAccuracy(log.trainAccuracy)}`);
   if (log.testLoss !== undefined) parts.push(`test loss ${formatLoss(log.testLoss)}`);
   if (log.testAccuracy !== undefined) parts.push(`test acc ${formatAccuracy(log.testAccuracy)}`);
   if (log.testMse !== undefined) parts.push(`test mse ${formatLoss(log.testMse)}`);
+  // A scheduled run's logs carry the rate of the epoch's last update (schedule-options.ts).
+  if (log.learningRate !== undefined) parts.push(`lr ${Number(log.learningRate.toPrecision(3))}`);
   return parts.join('  ');
 }
 

@@ -38,6 +38,7 @@ import { err, out, printJson, printJsonError } from '../../io.js';
 import { checkOutputs, type Output } from '../../outputs.js';
 import { decisionBoundaryPng, lossCurvePng } from '../../render/plots.js';
 import { createProgress, type ProgressMode } from '../../render/progress.js';
+import { SCHEDULE_OPTION_KEYS } from '../../schedule-options.js';
 import { interruptOnSignals, STOP_SIGNALS } from './checkpoints.js';
 
 /**
@@ -73,6 +74,7 @@ const DECIDED_BY_URL = [
   'batchSize',
   'testSplit',
   'standardize',
+  ...SCHEDULE_OPTION_KEYS,
 ] as const;
 const NOT_WITH_PLAYGROUND = ['resume', 'checkpoint', 'checkpointEvery'] as const;
 

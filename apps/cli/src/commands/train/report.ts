@@ -4,6 +4,7 @@ import type { SplitData } from '../../data.js';
 import { colorEnabled, out, printJson, stdoutIsTty } from '../../io.js';
 import { lossChart } from '../../render/chart.js';
 import type { HistoryEntry, RunConfig } from '../../run-file.js';
+import { scheduleJson, schedulePairs } from '../../schedule-options.js';
 
 /** What `train` reports when it finishes: one JSON object (--json), or a summary and a loss chart. */
 
@@ -47,6 +48,7 @@ export function printTrainJson(report: TrainReport): void {
     parameters: parameterCount(model),
     loss: model.training.loss,
     optimizer: model.training.optimizer,
+    ...scheduleJson(model),
     batchSize: run.batchSize,
     seed: run.seed,
     epochs: result.epochsCompleted,
@@ -75,6 +77,7 @@ export function printTrainSummary(report: TrainReport): void {
   const testLabel = split.testIsTrain ? 'test (all rows)' : 'test';
   const pairs: Array<[string, string]> = [
     ['model', `${describeSpec(model.spec)}, ${model.training.loss}, ${model.training.optimizer.kind} lr ${model.training.optimizer.learningRate}`],
+    ...schedulePairs(model),
     ['engine', `${model.engine} (${model.backend}, ${model.dtype})`],
     ['dataset', `${run.dataset}: ${split.train.x.rows} training rows, ${split.testIsTrain ? 'tested on the whole truth table' : `${split.test?.x.rows ?? 0} test rows`}`],
     ['epochs', report.resumed === undefined ? String(result.epochsCompleted) : `${result.epochsCompleted} (resumed at ${report.resumed.atEpoch})`],

@@ -3,6 +3,7 @@ import type { SplitData } from '../../data.js';
 import { stderrIsTty } from '../../io.js';
 import { createProgress, type ProgressMode } from '../../render/progress.js';
 import { historyEntry, type HistoryEntry, type RunConfig, type RunOutputs } from '../../run-file.js';
+import { batchesPerEpoch, withLearningRate } from '../../schedule-options.js';
 import { describeStop, interruptOnSignals, saveRunOrRescue, type RunRecord, type StopSignal } from './checkpoints.js';
 
 /** The training run itself: core's fit, with progress on stderr, periodic checkpoints and Ctrl-C. */
@@ -53,7 +54,9 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
       initialEpoch: session.epochsCompleted,
       initialBatch: session.batchesCompleted,
       signal: interrupt.signal,
-      onEpochEnd: async (log) => {
+      onEpochEnd: async (epochLog) => {
+        // With a schedule the log carries the rate of the epoch's last update (progress, history).
+        const log = withLearningRate(epochLog, model.training, batchesPerEpoch(split.train.x.rows, run.batchSize));
         history.push(historyEntry(log));
         progress.epoch(log);
         const every = session.checkpointEvery;

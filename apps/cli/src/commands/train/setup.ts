@@ -21,10 +21,11 @@ import { warn } from '../../io.js';
 import { modelFromOptions } from '../../model-spec.js';
 import type { DataOptions, ModelOptions } from '../../options.js';
 import { fingerprintOf, historyOf, outputsOf, runConfigOf, type HistoryEntry, type RunConfig, type RunOutputs } from '../../run-file.js';
+import { SCHEDULE_OPTION_KEYS, type ScheduleOptions } from '../../schedule-options.js';
 
 /** Set-up of a training run: a fresh one from the options, or one resumed from a model file. */
 
-export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions {
+export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions, ScheduleOptions {
   optimizer: OptimizerKind;
   lr?: number;
   epochs?: number;
@@ -64,6 +65,7 @@ const RUN_OPTIONS = [
   'batchSize',
   'testSplit',
   'standardize',
+  ...SCHEDULE_OPTION_KEYS,
 ] as const;
 
 /** Updates per run that the default epoch count aims for on small datasets. */

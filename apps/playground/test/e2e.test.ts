@@ -269,9 +269,13 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
 
   test('the dataset, the features and the network shape change through the page', async () => {
     const page = await open(RECORDED.hash);
+    // The step button trains one epoch; a link tells its weight.
+    await page.click('#next-step-button');
+    let s = await settle(page, 's.epoch === 1');
+    const w = s.engines[0]!.weights.layers[0]!.kernel.data[0]!;
+    expect(await page.textContent('[data-link="0:0:0"] title')).toBe(`Weight ${w.toPrecision(3)}`);
     await page.click('canvas[data-dataset="xor"]');
-    await settle(page, "s.data.name === 'xor'");
-    let s = await state(page);
+    s = await settle(page, "s.data.name === 'xor'");
     expect(s.hash).toContain('dataset=xor');
     expect(s.hash).not.toContain('seed=0.84709');
     await page.click('[data-testid="add-layer"]');

@@ -73,6 +73,8 @@ export class PlaygroundApp {
   private training = false;
   /** A run is being built (the snapshot is not settled). */
   private restarting = false;
+  /** The run's training failed; nothing trains until the next restart. */
+  private stopped = false;
   private hovered: NodeId | undefined;
   private dirty = true;
   /** The epoch of the last complete drawing, with no epoch in progress (-1: none yet). */
@@ -225,6 +227,8 @@ export class PlaygroundApp {
   private fail(error: unknown): void {
     this.pause();
     this.restarting = false;
+    // A run whose training threw (a loss that became NaN or infinite) stays where it stopped until the next reset.
+    this.stopped = true;
     this.notices = [...this.notices.filter((n) => !n.startsWith('Training stopped')), `Training stopped: ${message(error)}`];
     this.showNotices();
   }
@@ -238,6 +242,7 @@ export class PlaygroundApp {
       this.run?.dispose();
       this.probe?.dispose();
       this.run = undefined;
+      this.stopped = false;
       this.notices = this.notices.filter((n) => !n.startsWith('Training stopped'));
       const data = this.upload === undefined ? playgroundRunData(this.settings) : uploadedRunData(this.upload, this.settings);
       this.data = data;
@@ -275,7 +280,7 @@ export class PlaygroundApp {
   }
 
   play(): void {
-    if (this.run === undefined) return;
+    if (this.run === undefined || this.stopped) return;
     this.playing = true;
     this.controls.play.textContent = '⏸';
     this.controls.play.classList.add('playing');
@@ -292,7 +297,7 @@ export class PlaygroundApp {
     this.pause();
     return this.queue(async () => {
       const run = this.run;
-      if (run === undefined) return;
+      if (run === undefined || this.stopped) return;
       for (let i = 0; i < n; i++) {
         await run.stepEpoch();
         this.record();
@@ -333,7 +338,7 @@ export class PlaygroundApp {
    */
   private tick(): void {
     const run = this.run;
-    if (run !== undefined && (this.playing || run.midEpoch) && !this.training) {
+    if (run !== undefined && !this.stopped && (this.playing || run.midEpoch) && !this.training) {
       this.training = true;
       void this.queue(() => this.slice()).finally(() => (this.training = false));
     }
@@ -486,7 +491,7 @@ export class PlaygroundApp {
         this.pause();
         // The epoch in progress is finished first, so that every engine stands at the same epoch.
         return this.queue(async () => {
-          while (this.run?.midEpoch === true) await this.slice();
+          while (this.run?.midEpoch === true && !this.stopped) await this.slice();
         });
       },
       reset: () => this.restart(),
@@ -500,7 +505,7 @@ export class PlaygroundApp {
     return {
       epoch: run?.epoch ?? 0,
       playing: this.playing,
-      settled: !this.restarting && run?.midEpoch !== true,
+      settled: !this.restarting && (this.stopped || run?.midEpoch !== true),
       drawnEpoch: this.drawnEpoch,
       hash: window.location.hash,
       data: { name: data?.name ?? '', task: data?.task ?? '', train: data?.train.x.rows ?? 0, test: data?.test.x.rows ?? 0 },

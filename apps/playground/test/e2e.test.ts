@@ -345,6 +345,21 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     await page.close();
   });
 
+  test('training that diverges stops with a notice naming the epoch, and the page starts again on reset', async () => {
+    const page = await open('#problem=regression&regDataset=reg-plane&learningRate=10&activation=linear&networkShape=4&seed=diverge');
+    await page.evaluate(() => window.playground.step(30));
+    const s = await settle(page);
+    const notice = s.notices.find((n) => n.startsWith('Training stopped'));
+    expect(notice).toMatch(/epoch \d+/);
+    expect(await page.textContent('#notices')).toContain('Training stopped');
+    const epoch = s.epoch;
+    await page.evaluate(() => window.playground.step(1));
+    expect((await state(page)).epoch).toBe(epoch);
+    await page.click('#reset-button');
+    await settle(page, "s.epoch === 0 && !s.notices.some((n) => n.startsWith('Training stopped'))");
+    await page.close();
+  });
+
   test('a malformed hash falls back to the defaults with a visible notice', async () => {
     const page = await open('#activation=banana&networkShape=4,x&learningRate=fast&%%%');
     const s = await state(page);

@@ -123,7 +123,7 @@ export class TwinRun {
 
   /** One whole Playground epoch on every engine (finishing the one in progress, if any). */
   async stepEpoch(): Promise<void> {
-    while (!(await this.advance(Number.POSITIVE_INFINITY)));
+    while (!this.disposed && !(await this.advance(Number.POSITIVE_INFINITY)));
   }
 
   /**

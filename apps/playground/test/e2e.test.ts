@@ -24,8 +24,8 @@ import {
   playgroundTraining,
 } from '@twinprop/datasets/playground';
 import type { Snapshot } from '../src/hook.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
-import { serveFolder } from './static-server.js';
+import { chromiumMissing, launchChromium } from '@twinprop/browser-tests/chromium';
+import { serveFolder } from '@twinprop/browser-tests/serve';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const APP = path.resolve(HERE, '..');

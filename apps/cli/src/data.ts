@@ -26,6 +26,7 @@ import {
   type CsvOptions,
 } from '@twinprop/datasets';
 import { UsageError } from './errors.js';
+import { splitValidation } from './validation.js';
 
 /** How a dataset is produced: a built-in name (with generator options) or a CSV path. */
 export interface DataSource {
@@ -61,6 +62,8 @@ const TEXT_EXTENSIONS = ['.csv', '.tsv', '.txt'];
 export interface SplitConfig {
   readonly testSplit: number;
   readonly standardize: boolean;
+  /** Fraction of the training part held out for validation (absent or 0: none). */
+  readonly validationSplit?: number | undefined;
 }
 
 export function isGate(name: string): boolean {
@@ -182,6 +185,8 @@ export interface SplitData {
   readonly test: Dataset | undefined;
   /** True when `test` is the training rows themselves (logic gates). */
   readonly testIsTrain: boolean;
+  /** Rows held out of the training part to watch training (`--validation-split`). */
+  readonly validation?: Dataset | undefined;
   readonly standardization: Standardization | undefined;
   /** `train` and `test` before standardization (for plotting in the data's own units). */
   readonly rawTrain: Dataset;
@@ -189,9 +194,10 @@ export interface SplitData {
 }
 
 /**
- * Splits off the test part (stratified, seeded by `seed`) and, when asked, standardizes both parts
- * with a mean and std fitted on the training part only. A logic gate's truth table is too small to
- * split: the model trains on all of it and is tested on all of it.
+ * Splits off the test part (stratified, seeded by `seed`), then the validation part of what is left
+ * (`validationSplit`, see validation.ts), and when asked standardizes every part with a mean and std
+ * fitted on the rows trained on only. A logic gate's truth table is too small to split: the model
+ * trains on all of it and is tested on all of it.
  */
 export function splitAndScale(data: Dataset, config: SplitConfig & { readonly dataset: string }, seed: number): SplitData {
   let train: Dataset;
@@ -204,12 +210,15 @@ export function splitAndScale(data: Dataset, config: SplitConfig & { readonly da
   } else {
     ({ train, test } = stratifiedSplit(data, { testFraction: config.testSplit, seed: deriveSeed(seed, 'split') }));
   }
-  if (!config.standardize) return { train, test, testIsTrain, standardization: undefined, rawTrain: train, rawTest: test };
+  let validation: Dataset | undefined;
+  if ((config.validationSplit ?? 0) > 0) ({ train, validation } = splitValidation(train, config.validationSplit ?? 0, seed));
+  if (!config.standardize) return { train, test, testIsTrain, validation, standardization: undefined, rawTrain: train, rawTest: test };
   const scaled = standardize(train, testIsTrain ? undefined : test);
   return {
     train: scaled.train,
     test: testIsTrain ? scaled.train : scaled.test,
     testIsTrain,
+    validation: scaleWith(validation, scaled.standardization),
     standardization: scaled.standardization,
     rawTrain: train,
     rawTest: test,
@@ -217,8 +226,8 @@ export function splitAndScale(data: Dataset, config: SplitConfig & { readonly da
 }
 
 /** Applies a stored standardization to a dataset's features (no-op without one). */
-export function scaleWith<T extends Dataset>(data: T, standardization: Standardization | undefined): T {
-  return standardization === undefined ? data : { ...data, x: applyStandardization(data.x, standardization) };
+export function scaleWith<T extends Dataset | undefined>(data: T, standardization: Standardization | undefined): T {
+  return data === undefined || standardization === undefined ? data : { ...data, x: applyStandardization(data.x, standardization) };
 }
 
 export function classNamesFor(task: Task, outputs: number, names: readonly string[] | undefined): string[] | undefined {

@@ -8,6 +8,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { importCommand } from './commands/import.js';
+import { inspectCommand } from './commands/inspect.js';
 import { perceptronCommand } from './commands/perceptron.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
@@ -25,6 +26,7 @@ function createProgram(): Command {
     .addCommand(trainCommand())
     .addCommand(evaluateCommand())
     .addCommand(predictCommand())
+    .addCommand(inspectCommand())
     .addCommand(exportCommand())
     .addCommand(importCommand())
     .addCommand(gradcheckCommand())

@@ -1,19 +1,26 @@
 import {
+  EARLY_STOPPING_MONITORS,
   ModelFileError,
+  type EarlyStoppingMonitor,
+  type EarlyStoppingState,
   type EpochLog,
   type Model,
   type ModelFile,
   type ModelMetadata,
   type Standardization,
+  type StopReason,
   type Task,
 } from '@twinprop/core';
 import { MAX_POINTS, type DataSource, type SplitConfig } from './data.js';
+import type { EarlyStoppingConfig } from './validation.js';
 
 /** Everything besides the spec and training config that a training run needs to be redone or resumed. */
 export interface RunConfig extends DataSource, SplitConfig {
   readonly batchSize: number;
   /** The epoch to train up to. */
   readonly epochs: number;
+  /** `--early-stopping` (with `--monitor`, `--min-delta`); its progress is the model file's `earlyStopping`. */
+  readonly earlyStopping?: EarlyStoppingConfig | undefined;
 }
 
 /** Where a run writes (absolute paths), kept in its files so that `--resume` writes there too. */
@@ -22,14 +29,20 @@ export interface RunOutputs {
   readonly plot?: string | undefined;
   readonly checkpoint?: string | undefined;
   readonly checkpointEvery?: number | undefined;
+  /** `--history`: the per-epoch CSV or NDJSON file. */
+  readonly history?: string | undefined;
 }
 
-/** One epoch of the loss curve, as stored in the model file: core's epoch log without the timing. */
-export type HistoryEntry = Omit<EpochLog, 'seconds'>;
+/**
+ * One epoch of the loss curve, as stored in the model file: core's epoch log, with `seconds` the
+ * time this epoch took (training and evaluation) instead of the time since `fit` started.
+ */
+export type HistoryEntry = Omit<EpochLog, 'seconds'> & { readonly seconds?: number };
 
-export function historyEntry(log: EpochLog): HistoryEntry {
-  const { seconds: _seconds, ...entry } = log;
-  return entry;
+/** The entry of `log`; `previousSeconds` is the previous log's `seconds` in the same fit (0 for its first epoch). */
+export function historyEntry(log: EpochLog, previousSeconds = 0): HistoryEntry {
+  const { seconds, ...entry } = log;
+  return { ...entry, seconds: Math.max(0, seconds - previousSeconds) };
 }
 
 export interface RunState {
@@ -44,6 +57,11 @@ export interface RunState {
   /** SHA-256 of the loaded rows (see dataFingerprint). */
   readonly dataSha256: string;
   readonly outputs: RunOutputs;
+  /** Early stopping's state to keep, so that `--resume` continues the patience window. */
+  readonly earlyStopping?: EarlyStoppingState | undefined;
+  /** Why training ended (files written when it did), and the best epoch under early stopping. */
+  readonly stopReason?: StopReason | undefined;
+  readonly bestEpoch?: number | undefined;
 }
 
 function defined<T extends Record<string, unknown>>(record: T): Partial<T> {
@@ -70,11 +88,13 @@ export function modelFileFor(model: Model, state: RunState): ModelFile {
     ...(state.classNames === undefined ? {} : { classNames: [...state.classNames] }),
     ...(state.featureNames === undefined ? {} : { featureNames: [...state.featureNames] }),
     ...(state.standardization === undefined ? {} : { standardization: state.standardization }),
+    ...defined({ bestEpoch: state.bestEpoch, stopReason: state.stopReason }),
     createdAt: new Date().toISOString(),
     extra: {
       run: {
         testSplit: run.testSplit,
         standardize: run.standardize,
+        ...defined({ validationSplit: run.validationSplit, earlyStopping: run.earlyStopping === undefined ? undefined : { ...run.earlyStopping } }),
         ...(run.points === undefined ? {} : { points: run.points }),
         ...(run.noise === undefined ? {} : { noise: run.noise }),
         ...(run.label === undefined ? {} : { label: run.label }),
@@ -90,6 +110,7 @@ export function modelFileFor(model: Model, state: RunState): ModelFile {
     training: model.training,
     weights: model.getWeights(),
     optimizerState: model.getOptimizerState(),
+    ...(state.earlyStopping === undefined ? {} : { earlyStopping: state.earlyStopping }),
     metadata,
   };
 }
@@ -123,6 +144,7 @@ export function outputsOf(file: ModelFile, path: string): RunOutputs {
     plot: optionalString(outputs.plot, 'metadata.extra.run.outputs.plot', path),
     checkpoint: optionalString(outputs.checkpoint, 'metadata.extra.run.outputs.checkpoint', path),
     checkpointEvery: every,
+    history: optionalString(outputs.history, 'metadata.extra.run.outputs.history', path),
   };
 }
 
@@ -151,6 +173,10 @@ export function runConfigOf(file: ModelFile, path: string): RunConfig {
   if (points !== undefined && (!Number.isInteger(points) || points < 1 || points > MAX_POINTS)) {
     throw new ModelFileError(`must be a whole number from 1 to ${MAX_POINTS}`, { field: 'metadata.extra.run.points', file: path });
   }
+  const validationSplit = optionalNumber(run.validationSplit, 'metadata.extra.run.validationSplit', path);
+  if (validationSplit !== undefined && !(validationSplit >= 0 && validationSplit < 1)) {
+    throw new ModelFileError('must be a fraction in [0, 1)', { field: 'metadata.extra.run.validationSplit', file: path });
+  }
   return {
     dataset: m.dataset ?? missing('dataset'),
     seed: m.seed ?? missing('seed'),
@@ -165,7 +191,24 @@ export function runConfigOf(file: ModelFile, path: string): RunConfig {
     header: run.header === false ? false : undefined,
     delimiter: optionalString(run.delimiter, 'metadata.extra.run.delimiter', path),
     encoding: optionalString(run.encoding, 'metadata.extra.run.encoding', path),
+    ...(validationSplit === undefined ? {} : { validationSplit }),
+    ...(run.earlyStopping === undefined ? {} : { earlyStopping: earlyStoppingConfigOf(run.earlyStopping, path) }),
   };
+}
+
+/** `metadata.extra.run.earlyStopping`: patience, monitor and minDelta, checked. */
+function earlyStoppingConfigOf(value: unknown, path: string): EarlyStoppingConfig {
+  const field = 'metadata.extra.run.earlyStopping';
+  if (!isRecord(value)) throw new ModelFileError('must be an object', { field, file: path });
+  const patience = optionalNumber(value.patience, `${field}.patience`, path);
+  if (patience === undefined || !Number.isInteger(patience) || patience < 1) throw new ModelFileError('must be a whole number ≥ 1', { field: `${field}.patience`, file: path });
+  const monitor = value.monitor;
+  if (typeof monitor !== 'string' || !(EARLY_STOPPING_MONITORS as readonly string[]).includes(monitor)) {
+    throw new ModelFileError(`must be one of ${EARLY_STOPPING_MONITORS.join(', ')}`, { field: `${field}.monitor`, file: path });
+  }
+  const minDelta = optionalNumber(value.minDelta, `${field}.minDelta`, path) ?? 0;
+  if (minDelta < 0) throw new ModelFileError('must be ≥ 0', { field: `${field}.minDelta`, file: path });
+  return { patience, monitor: monitor as EarlyStoppingMonitor, minDelta };
 }
 
 /** The loss curve stored in a model file (empty when there is none or it is malformed). */

@@ -123,8 +123,8 @@ describe('the command line', () => {
 
   it('exits 2 on an unknown backend, an unavailable backend, or a filter that matches nothing', async () => {
     const unknown = capture();
-    expect(await runCli(['--backend', 'webgl'], unknown.io)).toBe(EXIT.usage);
-    expect(unknown.err()).toMatch(/unknown tfjs backend "webgl"; expected tensorflow, wasm, cpu/);
+    expect(await runCli(['--backend', 'metal'], unknown.io)).toBe(EXIT.usage);
+    expect(unknown.err()).toMatch(/unknown tfjs backend "metal"; expected tensorflow, wasm, cpu, webgl, webgpu/);
 
     if (await tensorflowAvailable()) {
       console.info('skipped the unavailable-tensorflow case: tfjs-node loads here (the mirror/gpu case below still runs)');
@@ -142,7 +142,7 @@ describe('the command line', () => {
   it('--engines: exits 2 on an unknown engine or variant, an unavailable engine, one id alone, a repeated id, or with --backend', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--engines', 'reference/float64,torch/cuda'], /unknown engine "torch"; registered engines: reference, tfjs/],
-      [['--engines', 'reference/float64,tfjs/webgl'], /the tfjs engine has no variant "webgl"; it offers tensorflow, wasm, cpu/],
+      [['--engines', 'reference/float64,tfjs/metal'], /the tfjs engine has no variant "metal"; it offers tensorflow, wasm, cpu, webgl, webgpu/],
       [['--engines', 'reference/float64'], /at least two ids/],
       [['--engines', 'reference/float64,reference/float64'], /names reference\/float64 twice/],
       [['--engines', 'reference/float64,tfjs/cpu', '--backend', 'wasm'], /--backend restricts the default matrix/],

@@ -197,7 +197,7 @@ const fitDroppingPartialBatch: typeof fit = (model, train, options: FitOptions) 
   } finally {
     data.dispose();
   }
-  return Promise.resolve({ history: [], epochsCompleted: options.epochs, batchesCompleted: 0, stopped: false, seconds: 0, samplesPerSecond: 0 });
+  return Promise.resolve({ history: [], epochsCompleted: options.epochs, batchesCompleted: 0, stopped: false, stopReason: 'epochs', seconds: 0, samplesPerSecond: 0 });
 };
 
 /** A split that draws test rows at random from the whole set, ignoring classes. */

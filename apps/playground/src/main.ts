@@ -1,5 +1,6 @@
 import './style.css';
-import { PlaygroundApp, type PlaygroundHook } from './app.js';
+import { PlaygroundApp } from './app.js';
+import type { PlaygroundHook } from './hook.js';
 
 declare global {
   interface Window {

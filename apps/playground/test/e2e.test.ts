@@ -23,9 +23,9 @@ import {
   playgroundSpec,
   playgroundTraining,
 } from '@twinprop/datasets/playground';
-import type { Snapshot } from '../src/app.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
-import { serveFolder } from './static-server.js';
+import type { Snapshot } from '../src/hook.js';
+import { chromiumMissing, launchChromium } from '@twinprop/browser-tests/chromium';
+import { serveFolder } from '@twinprop/browser-tests/serve';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const APP = path.resolve(HERE, '..');
@@ -123,13 +123,15 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
   const started = performance.now();
 
   beforeAll(async () => {
-    // A fresh build of the page into a temporary folder, served by a plain static file server.
-    const outDir = mkdtempSync(path.join(tmpdir(), 'twinprop-playground-dist-'));
+    // A fresh build of the page, served by a plain static file server from a folder below its root
+    // (relative asset paths: the page works at any path).
+    const root = mkdtempSync(path.join(tmpdir(), 'twinprop-playground-dist-'));
+    const outDir = path.join(root, 'some', 'path');
     await build({ configFile: path.join(APP, 'vite.config.ts'), root: path.join(APP, 'src'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    const server = await serveFolder(outDir);
-    url = server.url;
+    const server = await serveFolder(root);
+    url = `${server.url}some/path/`;
     const chromium = await launchChromium();
-    stop = [() => chromium.close(), () => server.close(), () => Promise.resolve(rmSync(outDir, { recursive: true, force: true }))];
+    stop = [() => chromium.close(), () => server.close(), () => Promise.resolve(rmSync(root, { recursive: true, force: true }))];
     open = async (hash, prepare) => {
       const page = await chromium.context.newPage();
       const errors: string[] = [];
@@ -267,9 +269,13 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
 
   test('the dataset, the features and the network shape change through the page', async () => {
     const page = await open(RECORDED.hash);
+    // The step button trains one epoch; a link tells its weight.
+    await page.click('#next-step-button');
+    let s = await settle(page, 's.epoch === 1');
+    const w = s.engines[0]!.weights.layers[0]!.kernel.data[0]!;
+    expect(await page.textContent('[data-link="0:0:0"] title')).toBe(`Weight ${w.toPrecision(3)}`);
     await page.click('canvas[data-dataset="xor"]');
-    await settle(page, "s.data.name === 'xor'");
-    let s = await state(page);
+    s = await settle(page, "s.data.name === 'xor'");
     expect(s.hash).toContain('dataset=xor');
     expect(s.hash).not.toContain('seed=0.84709');
     await page.click('[data-testid="add-layer"]');
@@ -336,6 +342,21 @@ describe.skipIf(missing !== undefined)('the playground page in headless Chromium
     expect(await page.isVisible('#batchSize')).toBe(true);
     expect(await page.isVisible('[data-feature="sinY"]')).toBe(false);
     expect(await page.isVisible('[data-feature="sinX"]')).toBe(true);
+    await page.close();
+  });
+
+  test('training that diverges stops with a notice naming the epoch, and the page starts again on reset', async () => {
+    const page = await open('#problem=regression&regDataset=reg-plane&learningRate=10&activation=linear&networkShape=4&seed=diverge');
+    await page.evaluate(() => window.playground.step(30));
+    const s = await settle(page);
+    const notice = s.notices.find((n) => n.startsWith('Training stopped'));
+    expect(notice).toMatch(/epoch \d+/);
+    expect(await page.textContent('#notices')).toContain('Training stopped');
+    const epoch = s.epoch;
+    await page.evaluate(() => window.playground.step(1));
+    expect((await state(page)).epoch).toBe(epoch);
+    await page.click('#reset-button');
+    await settle(page, "s.epoch === 0 && !s.notices.some((n) => n.startsWith('Training stopped'))");
     await page.close();
   });
 

@@ -1,3 +1,4 @@
+import { earlyStoppingFor, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping.js';
 import type { Batch, Model, PreparedData } from './engine.js';
 import { NonFiniteLossError, NonFiniteWeightsError, ShapeError } from './errors.js';
 import { accuracy, classThreshold, countCorrect, meanSquaredError } from './metrics.js';
@@ -17,6 +18,12 @@ export interface EpochLog {
    * the epoch; absent with `'none'`.
    */
   readonly trainAccuracy?: number;
+  /** Loss on `validation` after the epoch (when there is one). */
+  readonly validationLoss?: number;
+  /** Accuracy on `validation` (classification only). */
+  readonly validationAccuracy?: number;
+  /** Mean squared error on `validation` (regression only). */
+  readonly validationMse?: number;
   readonly testLoss?: number;
   readonly testAccuracy?: number;
   /** Mean squared error on the test set (regression only). */
@@ -65,8 +72,23 @@ export interface FitOptions {
    * their gradients are the same whether taken then or now.)
    */
   readonly partialBatch?: 'update' | 'carry';
-  /** Evaluated after every epoch. */
+  /**
+   * Rows held out from training to watch it: evaluated after every epoch (`validationLoss`,
+   * `validationAccuracy` or `validationMse` in the log), and what `earlyStopping` monitors.
+   */
+  readonly validation?: Batch;
+  /**
+   * Evaluated after every epoch. With a `validation` set, leave the test set out and evaluate it
+   * once at the end (`evaluateModel`), so that nothing during training looks at it.
+   */
   readonly test?: Batch;
+  /**
+   * Stop when the monitored validation metric has not improved for `patience` epochs, and put the
+   * best epoch's weights and optimizer state back (see early-stopping.ts). Needs `validation`.
+   */
+  readonly earlyStopping?: EarlyStoppingOptions;
+  /** The early-stopping state a checkpoint kept (`FitResult.earlyStopping`), to continue its patience window. */
+  readonly initialEarlyStopping?: EarlyStoppingState;
   /** Classification metrics (accuracy) are computed unless the task is `regression`. */
   readonly task?: 'binary' | 'multiclass' | 'regression';
   /** How each epoch's `trainAccuracy` is computed (default `'batches'`; see {@link TrainEvaluation}). */
@@ -75,8 +97,8 @@ export interface FitOptions {
   readonly initialEpoch?: number;
   /** Batches of epoch `initialEpoch + 1` already completed (to resume mid-epoch). */
   readonly initialBatch?: number;
-  /** Called after every epoch; return `false` to stop early. */
-  readonly onEpochEnd?: (log: EpochLog) => void | boolean | Promise<void | boolean>;
+  /** Called after every epoch (after early stopping has seen it); return `false` to stop early. */
+  readonly onEpochEnd?: (log: EpochLog, end: EpochEnd) => void | boolean | Promise<void | boolean>;
   readonly onBatchEnd?: (log: BatchLog) => void;
   /** Aborting stops training after the current batch; the result says where it stopped. */
   readonly signal?: AbortSignal;
@@ -87,14 +109,37 @@ export interface FitOptions {
   readonly order?: (rows: number, seed: number, epoch: number, shuffle: boolean) => Int32Array;
 }
 
+/** What `onEpochEnd` learns besides the log. */
+export interface EpochEnd {
+  /** The early-stopping state after this epoch (what a checkpoint written now should keep). */
+  readonly earlyStopping: EarlyStoppingState | undefined;
+  /** True when early stopping ends training after this epoch. */
+  readonly stopsEarly: boolean;
+}
+
+/**
+ * Why `fit` returned: it reached `epochs`; early stopping ran out of patience; `signal` aborted it;
+ * `onEpochEnd` returned false.
+ */
+export const STOP_REASONS = ['epochs', 'earlyStopping', 'signal', 'callback'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
 export interface FitResult {
   readonly history: EpochLog[];
   /** Whole epochs completed, counting `initialEpoch`. */
   readonly epochsCompleted: number;
   /** Batches completed in the epoch after `epochsCompleted` (non-zero only when aborted mid-epoch). */
   readonly batchesCompleted: number;
-  /** True when stopped by `signal` or by `onEpochEnd` returning false. */
+  /** True when training ended before `epochs` (`stopReason` says why). */
   readonly stopped: boolean;
+  readonly stopReason: StopReason;
+  /**
+   * With early stopping: the best epoch seen (0 when none had a finite value). When `stopReason` is
+   * `earlyStopping` and `restoreBest` is on, the model holds that epoch's weights and optimizer state.
+   */
+  readonly bestEpoch?: number;
+  /** With early stopping: its state at the end; pass it back as `initialEarlyStopping` to continue. */
+  readonly earlyStopping?: EarlyStoppingState;
   readonly seconds: number;
   /** Training samples processed per second (updates only, evaluation excluded). */
   readonly samplesPerSecond: number;
@@ -159,7 +204,10 @@ function yieldToEventLoop(): Promise<void> {
  * epoch is followed by no loss that would show it).
  *
  * After each epoch it evaluates: `trainAccuracy` as `trainEvaluation` says (by default from the
- * epoch's own batches), and on `test` the loss and accuracy (or MSE) from one forward pass.
+ * epoch's own batches), and on `validation` and `test` the loss and accuracy (or MSE), each from
+ * one forward pass. With `earlyStopping`, training stops once the monitored metric has not
+ * improved for `patience` epochs and the model gets the best epoch's weights and optimizer state
+ * back — the very model a run of `bestEpoch` epochs would have.
  */
 export async function fit(model: Model, train: Batch, options: FitOptions): Promise<FitResult> {
   const rows = train.x.rows;
@@ -195,7 +243,14 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
   let epoch = options.initialEpoch ?? 0;
   let firstBatch = options.initialBatch ?? 0;
   let stopped = false;
+  let stopReason: StopReason = 'epochs';
   let batchesCompleted = 0;
+  const stopper = earlyStoppingFor(options, task);
+  if (stopper?.exhausted === true) {
+    // Resumed from the epoch at which patience ran out: nothing more to train.
+    stopped = true;
+    stopReason = 'earlyStopping';
+  }
   const data: PreparedData = model.prepare(train);
   try {
     while (epoch < options.epochs && !stopped) {
@@ -210,6 +265,7 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
       for (let b = firstBatch; b < batchesPerEpoch; b++) {
         if (options.signal?.aborted === true) {
           stopped = true;
+          stopReason = 'signal';
           break;
         }
         const start = b * batchSize;
@@ -251,14 +307,22 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
               trainAccuracy:
                 batchOutputs !== undefined ? (lossRows > 0 ? correctRows / lossRows : Number.NaN) : accuracy(model.predict(train.x), train.y, threshold),
             }),
+        ...(options.validation === undefined ? {} : validationMetrics(model, options.validation, task)),
         ...(options.test === undefined ? {} : testMetrics(model, options.test, task)),
         seconds: (performance.now() - started) / 1000,
       };
       history.push(log);
-      if ((await options.onEpochEnd?.(log)) === false) stopped = true;
+      stopper?.observe(log, model);
+      const stopsEarly = stopper?.exhausted === true;
+      const verdict = await options.onEpochEnd?.(log, { earlyStopping: stopper?.state, stopsEarly });
+      if (stopsEarly || verdict === false) {
+        stopped = true;
+        stopReason = stopsEarly ? 'earlyStopping' : 'callback';
+      }
       await yieldToEventLoop();
       lastYield = performance.now();
     }
+    if (stopReason === 'earlyStopping') stopper?.restore(model);
   } finally {
     data.dispose();
   }
@@ -268,6 +332,8 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
     epochsCompleted: epoch,
     batchesCompleted,
     stopped,
+    stopReason,
+    ...(stopper === undefined ? {} : { bestEpoch: stopper.state.bestEpoch, earlyStopping: stopper.state }),
     seconds,
     samplesPerSecond: trainingMs > 0 ? samples / (trainingMs / 1000) : 0,
   };
@@ -282,6 +348,15 @@ function assertFiniteWeights(model: Model, epoch: number, batch: number): void {
       if (!Number.isFinite(v)) throw new NonFiniteWeightsError(epoch, batch, name, v);
     }
   }
+}
+
+function validationMetrics(model: Model, validation: Batch, task: 'binary' | 'multiclass' | 'regression'): Partial<EpochLog> {
+  const result = evaluateModel(model, validation, task);
+  return {
+    validationLoss: result.loss,
+    ...(result.accuracy === undefined ? {} : { validationAccuracy: result.accuracy }),
+    ...(result.mse === undefined ? {} : { validationMse: result.mse }),
+  };
 }
 
 function testMetrics(model: Model, test: Batch, task: 'binary' | 'multiclass' | 'regression'): Partial<EpochLog> {

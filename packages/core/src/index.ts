@@ -12,6 +12,7 @@ export * from './data.js';
 export * from './metrics.js';
 export * from './features.js';
 export * from './fit.js';
+export * from './early-stopping.js';
 export * from './model-file.js';
 export * from './registry.js';
 export * from './agreement.js';

@@ -20,7 +20,7 @@ export function normalFrom(random: RandomSource, mean = 0, std = 1): number {
 }
 
 /**
- * A seeded pseudo-random generator that gives the same numbers on every engine and platform.
+ * A seeded pseudo-random generator whose uniform draws are the same on every engine and platform.
  *
  * Algorithm: **xoshiro128\*\*** (Blackman & Vigna, 2018) on four 32-bit words, seeded by running
  * **SplitMix32** (`z += 0x9e3779b9; z = (z ^ z>>>16)·0x85ebca6b; z = (z ^ z>>>13)·0xc2b2ae35;
@@ -31,6 +31,10 @@ export function normalFrom(random: RandomSource, mean = 0, std = 1): number {
  * - `next()` — a float in [0, 1) with 53 random bits: `(a>>>5 · 2²⁶ + b>>>6) / 2⁵³` from two outputs.
  * - `normal()` — Box–Muller on two `next()` draws: `√(−2 ln(1 − u₁)) · cos(2π u₂)` (one value per
  *   two draws; nothing is cached, so the stream position depends only on the number of calls).
+ *   `Math.log` and `Math.cos` are not required to be correctly rounded, so a JavaScript engine may
+ *   give a normal draw (and so `heNormal` weights) that differs in the last bit from another's
+ *   (Node 20's and Chromium's `Math.exp` differ on about one call in ten); the uniform draws and
+ *   `glorotUniform`/`playground` weights do not.
  */
 export class Rng implements RandomSource {
   private s0: number;

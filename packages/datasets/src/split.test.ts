@@ -13,6 +13,7 @@ import {
   oneHot,
   oneHotToBinary,
   standardize,
+  stratifiedCounts,
   stratifiedSplit,
 } from './split.js';
 
@@ -95,6 +96,21 @@ describe('stratifiedSplit', () => {
     expect([train.x.rows, test?.x.rows]).toEqual([75, 25]);
     expect(stratifiedSplit(d, { testFraction: 0, seed: 2 }).test).toBeUndefined();
     expect(() => stratifiedSplit(d, { testFraction: 1, seed: 2 })).toThrow(DataError);
+  });
+});
+
+describe('stratifiedCounts', () => {
+  it('says per class what stratifiedSplit holds out, without splitting', () => {
+    const d = gateDataset('and'); // three rows of class 0, one of class 1
+    // round(3 · 0.4) = 1 and round(1 · 0.4) = 0: class 1 would give the held-out part nothing.
+    expect(stratifiedCounts(d, 0.4)).toEqual([
+      { classIndex: 0, rows: 3, heldOut: 1 },
+      { classIndex: 1, rows: 1, heldOut: 0 },
+    ]);
+    const counts = stratifiedCounts(iris(), 0.3);
+    const { test } = stratifiedSplit(iris(), { testFraction: 0.3, seed: 4 });
+    expect(counts.map((c) => [c.classIndex, c.heldOut])).toEqual([...countClasses(test!).entries()].sort());
+    expect(stratifiedCounts(plane({ points: 50, seed: 1 }), 0.25)).toEqual([{ classIndex: -1, rows: 50, heldOut: 13 }]);
   });
 });
 

@@ -29,6 +29,29 @@ export interface SplitOptions {
   readonly seed: SeedOrRng;
 }
 
+/** Rows a fraction holds out of `rows`: `round(rows · fraction)`, per class in {@link stratifiedSplit}. */
+export function heldOutCount(rows: number, fraction: number): number {
+  return Math.round(rows * fraction);
+}
+
+/** One class's share of a split: its index (−1 for regression data, split as one group), its rows, and how many go to the held-out part. */
+export interface SplitCount {
+  readonly classIndex: number;
+  readonly rows: number;
+  readonly heldOut: number;
+}
+
+/**
+ * What {@link stratifiedSplit} with `fraction` would hold out of each class, without splitting: so
+ * that a caller can refuse a split that leaves a class out of either part, naming the class.
+ */
+export function stratifiedCounts(data: Dataset, fraction: number): SplitCount[] {
+  if (data.task === 'regression') return [{ classIndex: -1, rows: data.x.rows, heldOut: heldOutCount(data.x.rows, fraction) }];
+  const sizes = new Map<number, number>();
+  for (const k of classesOf(data.y)) sizes.set(k, (sizes.get(k) ?? 0) + 1);
+  return [...sizes.keys()].sort((a, b) => a - b).map((k) => ({ classIndex: k, rows: sizes.get(k) ?? 0, heldOut: heldOutCount(sizes.get(k) ?? 0, fraction) }));
+}
+
 /**
  * Splits `data` into `train` and `test`, stratified by class: from each class, `round(n_c ·
  * testFraction)` rows chosen at random go to `test` (so both parts keep the class balance), then
@@ -47,7 +70,7 @@ export function stratifiedSplit<T extends Dataset>(data: T, options: SplitOption
   let test: number[] = [];
   if (data.task === 'regression') {
     const order = Array.from(rng.permutation(n));
-    const testCount = Math.round(n * testFraction);
+    const testCount = heldOutCount(n, testFraction);
     test = order.slice(0, testCount);
     train = order.slice(testCount);
   } else {
@@ -60,7 +83,7 @@ export function stratifiedSplit<T extends Dataset>(data: T, options: SplitOption
     });
     for (const k of [...byClass.keys()].sort((a, b) => a - b)) {
       const rows = rng.shuffle(byClass.get(k) ?? []);
-      const testCount = Math.round(rows.length * testFraction);
+      const testCount = heldOutCount(rows.length, testFraction);
       // A loop, not push(...rows): spreading a class of 250k rows overflows the call stack.
       for (let i = 0; i < rows.length; i++) (i < testCount ? test : train).push(rows[i] ?? 0);
     }

@@ -16,20 +16,10 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCoreAndReference, buildPage, entryChunks, type Bundle, type BuiltFile } from './build.js';
 import type { PageResult } from './page/main.js';
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium.js';
 import { serveFolder } from './serve.js';
 import { mathDisagreements, replayingMath, trainXor, XOR, type ScenarioName, type XorRun } from './xor.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * How far a float32 tfjs run may end from the float64 reference run, on the trained network's
@@ -98,7 +88,7 @@ describe.skipIf(missingBrowser && !inCi)('in headless Chromium', () => {
     sizes = await buildCoreAndReference(join(work, 'size'));
     t = phase('vite builds', t);
     server = await serveFolder(join(work, 'page'));
-    context = await chromium.launchPersistentContext(join(work, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS });
+    context = await chromium.launchPersistentContext(join(work, 'profile'), { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS] });
     // Nothing may come from anywhere but the local server.
     await context.route('**/*', async (route) => {
       const url = route.request().url();

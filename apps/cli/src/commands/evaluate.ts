@@ -10,7 +10,7 @@ import { addCsvReadOptions, configure, points, type CsvReadFlags } from '../opti
 import { formatAccuracy, formatLoss, noise, renderPairs, renderTable, seed } from '@twinprop/toolkit';
 import { runConfigOf } from '../run-file.js';
 
-const PARTS = ['all', 'train', 'test'] as const;
+const PARTS = ['all', 'train', 'validation', 'test'] as const;
 type Part = (typeof PARTS)[number];
 
 interface EvaluateOptions extends EngineOptions, CsvReadFlags {
@@ -34,7 +34,7 @@ export function evaluateCommand(): Command {
     .option('--seed <n>', 'seed for generated data (default: as in training)', seed)
     .option('--label <column>', 'CSV only: label column, by name or 0-based index (default: the one column that is not a feature)')
     .addOption(
-      new Option('--part <part>', 'rows to evaluate: all, or the train/test part of the split used in training (training dataset only)')
+      new Option('--part <part>', 'rows to evaluate: all, or the train/validation/test part of the split used in training (training dataset only)')
         .choices(PARTS)
         .default('all'),
     );
@@ -86,8 +86,14 @@ async function runEvaluate(options: EvaluateOptions, command: Command): Promise<
         throw new UsageError(`--part ${options.part} needs the dataset the model was trained on (${trainedOn ?? 'unknown'}), generated as in training`);
       }
       const split = splitAndScale(data, run, run.seed);
-      const part = options.part === 'train' ? split.train : split.test;
-      if (part === undefined) throw new UsageError('the model was trained without a test split (--test-split 0); use --part all or train');
+      const part = options.part === 'train' ? split.train : options.part === 'validation' ? split.validation : split.test;
+      if (part === undefined) {
+        throw new UsageError(
+          options.part === 'validation'
+            ? 'the model was trained without a validation split (--validation-split); use --part all, train or test'
+            : 'the model was trained without a test split (--test-split 0); use --part all or train',
+        );
+      }
       rows = part;
     }
     const result = evaluateModel(model, rows, task);

@@ -21,7 +21,10 @@ import { err, printJsonError } from '../io.js';
 import { addDataOptions, addModelOptions, configure } from '../options.js';
 import { checkOutputs, type Output } from '../outputs.js';
 import type { RunConfig, RunOutputs } from '../run-file.js';
+import { addScheduleOptions, scheduledTraining } from '../schedule-options.js';
+import { addValidationOptions, checkEarlyStoppingResume } from '../validation.js';
 import { checkpointPathFor, describeStop, saveRunOrRescue, STOP_SIGNALS } from './train/checkpoints.js';
+import { historyFormat, historyRecords, writeHistory } from './train/history.js';
 import { runPlaygroundTrain } from './train/playground.js';
 import { writePlots } from './train/plots.js';
 import { printTrainJson, printTrainSummary } from './train/report.js';
@@ -64,6 +67,8 @@ export function trainCommand(): Command {
         .choices(TRAIN_EVALUATIONS)
         .default('batches'),
     );
+  addScheduleOptions(command);
+  addValidationOptions(command);
   addEngineOptions(command);
   command.option(
     '--threads <n>',
@@ -86,6 +91,8 @@ Examples:
   twinprop train --dataset xor --hidden 4
   twinprop train --dataset spiral --hidden 8,8 --noise 10 --epochs 300 --plot plots/
   twinprop train --dataset iris --hidden 8 --out iris.json
+  twinprop train --dataset spiral --hidden 8,8 --epochs 200 --lr-schedule cosine --lr-warmup-epochs 5 --lr-min 0.0001
+  twinprop train --dataset circle --noise 30 --validation-split 0.2 --early-stopping 10 --history run.csv
   twinprop train --dataset data.csv --label species --engine tfjs/wasm
   twinprop train --resume model.checkpoint.json
   twinprop train --playground 'https://playground.tensorflow.org/#activation=tanh&dataset=xor&networkShape=4,2&seed=0.5' --epochs 50 --dtype float64
@@ -107,14 +114,21 @@ function runOutputs(options: TrainOptions, given: (key: string) => boolean, stor
   const pick = <K extends keyof RunOutputs>(key: K, value: RunOutputs[K]): RunOutputs[K] => (given(key) ? value : (stored[key] ?? value));
   const out = pick('out', options.out);
   const plot = pick('plot', options.plot);
+  const history = pick('history', options.history);
   const absolute = (path: string | undefined): string | undefined => (path === undefined ? undefined : resolve(path));
   const checkpoint = given('checkpoint') || stored.checkpoint === undefined ? checkpointPathFor({ ...options, out }) : stored.checkpoint;
-  return { out: absolute(out), plot: absolute(plot), checkpoint: absolute(checkpoint), checkpointEvery: pick('checkpointEvery', options.checkpointEvery) };
+  return {
+    out: absolute(out),
+    plot: absolute(plot),
+    checkpoint: absolute(checkpoint),
+    checkpointEvery: pick('checkpointEvery', options.checkpointEvery),
+    ...(history === undefined ? {} : { history: absolute(history) }),
+  };
 }
 
 /** Refuses, before training, a model whose file could not be saved and read back. */
 function checkModelSize(setup: Setup, dtype: 'float32' | 'float64'): void {
-  const bound = modelFileSizeBound(setup.spec, setup.training, dtype);
+  const bound = modelFileSizeBound(setup.spec, setup.training, dtype, { earlyStoppingSnapshot: setup.run.earlyStopping !== undefined });
   if (bound <= MAX_MODEL_FILE_BYTES) return;
   const mb = (bytes: number): string => `${Math.round(bytes / (1024 * 1024)).toLocaleString('en-US')} MiB`;
   throw new UsageError(
@@ -138,6 +152,7 @@ function checkResume(setup: Setup, split: SplitData, batchSize: number): void {
       `the data of ${setup.run.dataset} is not what ${path} was trained on (its rows' fingerprint differs); resuming would continue on other data — restore the data, or start a new run without --resume`,
     );
   }
+  checkEarlyStoppingResume(path, setup.run, setup.earlyStopping, setup.epochsCompleted);
   const rows = split.train.x.rows;
   const batchesPerEpoch = Math.ceil(rows / Math.min(batchSize, rows));
   if (setup.batchesCompleted >= batchesPerEpoch) {
@@ -160,7 +175,7 @@ async function runTrain(options: TrainOptions, command: Command): Promise<void> 
     await runPlaygroundTrain({ ...options, playground: options.playground }, request, given, progressMode(options));
     return;
   }
-  for (const [flag, value] of [['--out', options.out], ['--checkpoint', options.checkpoint], ['--plot', options.plot]] as const) {
+  for (const [flag, value] of [['--out', options.out], ['--checkpoint', options.checkpoint], ['--plot', options.plot], ['--history', options.history]] as const) {
     if (value === STDIN) throw new UsageError(`${flag} - is not supported: stdout carries the summary; give a file name`);
   }
   const setup = options.resume === undefined ? await freshSetup(options) : await resumeSetup(options.resume, options, given);
@@ -170,12 +185,15 @@ async function runTrain(options: TrainOptions, command: Command): Promise<void> 
     ...(outputs.out === undefined ? [] : [{ flag: '--out', path: outputs.out }]),
     ...(outputs.checkpoint === undefined ? [] : [{ flag: '--checkpoint', path: outputs.checkpoint }]),
     ...(outputs.plot === undefined ? [] : [{ flag: '--plot', path: outputs.plot, kind: 'dir' as const }]),
+    ...(outputs.history === undefined ? [] : [{ flag: '--history', path: outputs.history }]),
   ];
+  if (options.history !== undefined) historyFormat(options.history);
   checkOutputs(planned, dataFile === undefined ? [] : [{ flag: '--dataset', path: dataFile }]);
   const split = splitAndScale(setup.data, setup.run, setup.run.seed);
   const epochs = setup.run.epochs > 0 ? setup.run.epochs : defaultEpochs(split.train.x.rows, setup.run.batchSize);
   const run: RunConfig = { ...setup.run, epochs };
   checkResume(setup, split, run.batchSize);
+  const training = scheduledTraining(setup.training, options, { trainRows: split.train.x.rows, batchSize: run.batchSize, epochs });
   if (epochs <= setup.epochsCompleted) {
     const partial = setup.batchesCompleted > 0 ? ` (and ${setup.batchesCompleted} batches of epoch ${setup.epochsCompleted + 1})` : '';
     throw new UsageError(
@@ -188,7 +206,7 @@ async function runTrain(options: TrainOptions, command: Command): Promise<void> 
   if (engine.name === 'reference') useReferenceThreads(options.threads);
   checkModelSize(setup, engine.dtype);
   const weights = setup.weights ?? initialWeights(setup.spec, run.seed, engine.dtype);
-  const model = engine.createModel(setup.spec, cloneWeights(weights, engine.dtype), setup.training);
+  const model = engine.createModel(setup.spec, cloneWeights(weights, engine.dtype), training);
   try {
     if (setup.optimizerState !== undefined) model.setOptimizerState(convertState(setup.optimizerState, engine.dtype));
     await trainAndReport(model, resolved.id, { options, setup, split, run, outputs, given });
@@ -208,6 +226,7 @@ function resumeCommand(checkpoint: string, options: TrainOptions, given: (key: s
   if (outputs.out !== undefined) words.push('--out', outputs.out);
   if (outputs.plot !== undefined) words.push('--plot', outputs.plot);
   if (outputs.checkpointEvery !== undefined) words.push('--checkpoint-every', String(outputs.checkpointEvery));
+  if (outputs.history !== undefined) words.push('--history', outputs.history);
   if (options.json === true) words.push('--json');
   if (options.quiet === true) words.push('--quiet');
   return words.map(shellWord).join(' ');
@@ -231,6 +250,7 @@ async function trainAndReport(model: Model, engineId: string, context: TrainCont
     epochsCompleted: setup.epochsCompleted,
     batchesCompleted: setup.batchesCompleted,
     history: setup.history,
+    earlyStopping: setup.earlyStopping,
     checkpointPath,
     checkpointEvery: outputs.checkpointEvery,
     progress: progressMode(options),
@@ -248,6 +268,7 @@ async function trainAndReport(model: Model, engineId: string, context: TrainCont
       return;
     }
     case 'interrupted': {
+      if (outputs.history !== undefined) await writeHistory(outputs.history, historyRecords(outcome.history, model.training.optimizer.learningRate));
       const where = describeStop(outcome.result.epochsCompleted, outcome.result.batchesCompleted);
       const command = resumeCommand(checkpointPath, options, context.given, outputs);
       const how = outcome.signal === 'SIGINT' ? 'interrupted' : `stopped by ${outcome.signal}`;
@@ -266,8 +287,20 @@ async function trainAndReport(model: Model, engineId: string, context: TrainCont
   const task = split.train.task;
   const train = evaluateModel(model, split.train, task);
   const test = split.test === undefined ? undefined : evaluateModel(model, split.test, task);
-  const record = { run, split, history, dataSha256: setup.dataSha256, outputs };
+  const validation = split.validation === undefined ? undefined : evaluateModel(model, split.validation, task);
+  const record = {
+    run,
+    split,
+    history,
+    dataSha256: setup.dataSha256,
+    outputs,
+    stopReason: result.stopReason,
+    // Early stopping ended it: the model holds the best epoch, and there is no patience window left to resume.
+    ...(result.stopReason === 'earlyStopping' ? { bestEpoch: result.bestEpoch } : { earlyStopping: result.earlyStopping }),
+  };
   if (outputs.out !== undefined) await saveRunOrRescue(outputs.out, model, record, result.epochsCompleted, 0, 'the trained model');
+  const records = historyRecords(history, model.training.optimizer.learningRate);
+  if (outputs.history !== undefined) await writeHistory(outputs.history, records);
   const plots = outputs.plot === undefined ? [] : await writePlots(outputs.plot, model, split, history);
   const report = {
     model,
@@ -277,9 +310,12 @@ async function trainAndReport(model: Model, engineId: string, context: TrainCont
     result,
     train,
     test,
+    validation,
     history,
+    records,
     resumed: setup.resumedFrom === undefined ? undefined : { from: setup.resumedFrom, atEpoch: setup.epochsCompleted },
     out: outputs.out === undefined ? undefined : given('out') ? options.out : outputs.out,
+    historyFile: outputs.history === undefined ? undefined : given('history') ? options.history : outputs.history,
     plots,
   };
   if (options.json === true) printTrainJson(report);

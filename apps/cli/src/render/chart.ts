@@ -7,7 +7,7 @@ function downsample(values: readonly number[], width: number): number[] {
 }
 
 /** A small terminal chart of the train (blue) and test (yellow) loss per epoch. */
-export function lossChart(train: readonly number[], test: readonly number[] | undefined, color: boolean): string {
+export function lossChart(train: readonly number[], test: readonly number[] | undefined, color: boolean, testLabel = 'test loss'): string {
   const width = 60;
   const series = [downsample(train, width)];
   if (test !== undefined && test.some((v) => Number.isFinite(v))) series.push(downsample(test, width));
@@ -19,7 +19,7 @@ export function lossChart(train: readonly number[], test: readonly number[] | un
     format: (x: number) => x.toPrecision(3).padStart(9),
   });
   const trainKey = color ? `${asciichart.lightblue}── train loss${asciichart.reset}` : '── train loss';
-  const testKey = color ? `${asciichart.yellow}── test loss${asciichart.reset}` : '── test loss';
+  const testKey = color ? `${asciichart.yellow}── ${testLabel}${asciichart.reset}` : `── ${testLabel}`;
   const legend = series.length > 1 ? `${trainKey}   ${testKey}` : trainKey;
   return `${chart}\n${' '.repeat(11)}${legend}`;
 }

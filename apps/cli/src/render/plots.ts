@@ -169,6 +169,8 @@ export interface LossSeries {
   readonly train: readonly number[];
   /** Same length as `epochs`; NaN where there is no test loss. */
   readonly test?: readonly number[] | undefined;
+  /** The second series' name in the legend (default `test loss`; `validation loss` when it is the validation set's). */
+  readonly testLabel?: string | undefined;
 }
 
 /** Train (blue) and test (orange) loss per epoch, on linear axes starting at 0, with a legend. */
@@ -227,10 +229,11 @@ export function lossCurvePng(series: LossSeries): Buffer {
 
   // Legend, top right.
   const legend: Array<[string, Rgb]> = [['train loss', BLUE]];
-  if (series.test !== undefined && series.test.some((v) => Number.isFinite(v))) legend.push(['test loss', ORANGE]);
+  if (series.test !== undefined && series.test.some((v) => Number.isFinite(v))) legend.push([series.testLabel ?? 'test loss', ORANGE]);
+  const legendWidth = Math.max(...legend.map(([label]) => textWidth(label)));
   legend.forEach(([label, color], i) => {
     const y = top + 10 + i * 14;
-    const x = left + plotW - 10 - textWidth('train loss') - 26;
+    const x = left + plotW - 10 - legendWidth - 26;
     canvas.line(x, y, x + 18, y, color, 2);
     canvas.text(x + 24, y - Math.floor(GLYPH_HEIGHT / 2), label, TEXT);
   });

@@ -8,20 +8,26 @@ export type ProgressMode = 'bar' | 'lines' | 'quiet';
 export interface ProgressReporter {
   /** Training of epochs `firstEpoch + 1 … totalEpochs` begins. */
   start(firstEpoch: number, totalEpochs: number): void;
-  epoch(log: EpochLog): void;
+  /** `last`: training ends after this epoch (early stopping), so plain lines show it even between their usual epochs. */
+  epoch(log: EpochLog, last?: boolean): void;
   /** Stops the bar (leaving its last state on screen); safe to call twice. */
   stop(): void;
   /** Writes a note without tearing the bar. */
   note(text: string): void;
 }
 
-/** `loss 0.1234  acc 0.975  test loss 0.2345  test acc 0.950` (or MSE for regression). */
-export function describeEpoch(log: EpochLog): string {
+/** `loss 0.1234  acc 0.975  val loss 0.2100  val acc 0.960  test loss 0.2345  test acc 0.950` (or MSE for regression). */
+export function describeEpoch(log: EpochLog & { readonly learningRate?: number }): string {
   const parts = [`loss ${formatLoss(log.trainLoss)}`];
   if (log.trainAccuracy !== undefined) parts.push(`acc ${formatAccuracy(log.trainAccuracy)}`);
+  if (log.validationLoss !== undefined) parts.push(`val loss ${formatLoss(log.validationLoss)}`);
+  if (log.validationAccuracy !== undefined) parts.push(`val acc ${formatAccuracy(log.validationAccuracy)}`);
+  if (log.validationMse !== undefined) parts.push(`val mse ${formatLoss(log.validationMse)}`);
   if (log.testLoss !== undefined) parts.push(`test loss ${formatLoss(log.testLoss)}`);
   if (log.testAccuracy !== undefined) parts.push(`test acc ${formatAccuracy(log.testAccuracy)}`);
   if (log.testMse !== undefined) parts.push(`test mse ${formatLoss(log.testMse)}`);
+  // A scheduled run's logs carry the rate of the epoch's last update (schedule-options.ts).
+  if (log.learningRate !== undefined) parts.push(`lr ${Number(log.learningRate.toPrecision(3))}`);
   return parts.join('  ');
 }
 
@@ -51,8 +57,8 @@ function linesReporter(stream: NodeJS.WritableStream): ProgressReporter {
       first = firstEpoch + 1;
       every = Math.max(1, Math.ceil((totalEpochs - firstEpoch) / 20));
     },
-    epoch(log) {
-      if (log.epoch === first || log.epoch === total || (log.epoch - first + 1) % every === 0) {
+    epoch(log, last = false) {
+      if (last || log.epoch === first || log.epoch === total || (log.epoch - first + 1) % every === 0) {
         stream.write(`epoch ${String(log.epoch).padStart(width(total))}/${total}  ${describeEpoch(log)}\n`);
       }
     },

@@ -10,6 +10,7 @@ import {
   playgroundFitOptions,
   playgroundInitializers,
   playgroundRandom,
+  playgroundShuffle,
   playgroundSpec,
   playgroundTraining,
 } from '@twinprop/datasets/playground';
@@ -60,13 +61,7 @@ export function playgroundRunData(settings: Settings): RunData {
 /** An uploaded CSV's points, shuffled with the seed and split by `percTrainData` as the Playground splits. */
 export function uploadedRunData(upload: UploadedPoints, settings: Settings): RunData {
   const random = playgroundRandom(settings.seed);
-  const order = Array.from({ length: upload.rows }, (_, i) => i);
-  // The Playground's shuffle (dataset.ts): Fisher–Yates from the end, index = ⌊random·counter⌋.
-  for (let counter = order.length; counter > 0; ) {
-    const index = Math.floor(random.next() * counter);
-    counter--;
-    [order[counter], order[index]] = [order[index]!, order[counter]!];
-  }
+  const order = Array.from(playgroundShuffle(Int32Array.from({ length: upload.rows }, (_, i) => i), random));
   const split = Math.max(1, Math.min(upload.rows - 1, Math.floor((upload.rows * settings.percTrainData) / 100)));
   const classes = upload.task === 'multiclass' ? upload.classNames.length : 1;
   const part = (rows: readonly number[]): { batch: Batch; labels: Float64Array } => {

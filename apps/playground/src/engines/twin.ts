@@ -18,11 +18,11 @@ import {
   type Model,
   type ModelSpec,
   type TrainingConfig,
+  type ResolvedEngine,
   type Weights,
 } from '@twinprop/core';
 import { playgroundLoss } from '@twinprop/datasets/playground';
 import { gradientCheck, type GradientCheckReport } from '@twinprop/engine-reference';
-import type { ResolvedEngine } from '@twinprop/core';
 
 /** Everything one run needs: the model, its first weights, the data and the batching. */
 export interface RunSetup {
@@ -80,23 +80,12 @@ export interface Agreement {
 }
 
 /**
- * The loss the Playground shows: the mean over points of ½(ŷ − y)² (no regularization), for
- * every task but multiclass, where it is the mean cross-entropy of the model's own loss.
+ * The loss the page shows: the Playground's — the mean over points of ½(ŷ − y)², without the
+ * regularization term — for every task but multiclass (twinprop only), where it is the model's own
+ * loss: the mean cross-entropy plus the regularization term, if any.
  */
 export function displayLoss(model: Model, data: Batch, task: RunSetup['fit']['task']): number {
-  // The model's loss includes regularization; the Playground never shows it, so neither does the page.
-  if (task === 'multiclass') return model.loss(data) - regularizationPenalty(model);
-  return playgroundLoss(model.predict(data.x), data.y);
-}
-
-function regularizationPenalty(model: Model): number {
-  const r = model.training.regularization;
-  if (r === undefined) return 0;
-  let penalty = 0;
-  for (const layer of model.getWeights().layers) {
-    for (const w of layer.kernel.data) penalty += (r.l1 ?? 0) * Math.abs(w) + (r.l2 ?? 0) * 0.5 * w * w;
-  }
-  return penalty;
+  return task === 'multiclass' ? model.loss(data) : playgroundLoss(model.predict(data.x), data.y);
 }
 
 export class TwinRun {
@@ -134,7 +123,7 @@ export class TwinRun {
 
   /** One whole Playground epoch on every engine (finishing the one in progress, if any). */
   async stepEpoch(): Promise<void> {
-    while (!(await this.advance(Number.POSITIVE_INFINITY)));
+    while (!this.disposed && !(await this.advance(Number.POSITIVE_INFINITY)));
   }
 
   /**
@@ -156,9 +145,12 @@ export class TwinRun {
     const batchSize = Math.min(this.setup.fit.batchSize, rows);
     const batches = Math.floor(rows / batchSize);
     const leftover = rows - batches * batchSize;
+    // Each call trains at least one batch (so any budget makes progress), then stops when the time is up.
+    let trained = false;
     for (const run of this.runs) {
       if (run.epochDone) continue;
-      if (performance.now() >= deadline) return false;
+      if (trained && performance.now() >= deadline) return false;
+      trained = true;
       const stop = new AbortController();
       const first = run.batchesDone;
       const result = await fit(run.model, this.train, {

@@ -136,20 +136,3 @@ export class Heatmap {
     for (const p of test) dot(p, 'rgba(0,0,0,0.6)');
   }
 }
-
-/**
- * Averages `factor × factor` blocks of a `density × density` grid (the Playground's
- * `reduceMatrix`, used for the neurons' thumbnails).
- */
-export function reduceGrid(values: ArrayLike<number>, density: number, factor: number): Float64Array {
-  const small = Math.floor(density / factor);
-  const out = new Float64Array(small * small);
-  for (let j = 0; j < small; j++) {
-    for (let i = 0; i < small; i++) {
-      let sum = 0;
-      for (let b = 0; b < factor; b++) for (let a = 0; a < factor; a++) sum += values[(j * factor + b) * density + i * factor + a] ?? 0;
-      out[j * small + i] = sum / (factor * factor);
-    }
-  }
-  return out;
-}

@@ -52,8 +52,8 @@ export function linkWidth(weight: number): number {
 export class NetworkView {
   readonly element: HTMLDivElement;
   private readonly svg: SVGSVGElement;
-  private links: Array<{ path: SVGPathElement; layer: number; from: number; to: number }> = [];
-  private biases: Array<{ rect: SVGRectElement; layer: number; unit: number }> = [];
+  private links: Array<{ path: SVGPathElement; title: SVGTitleElement; layer: number; from: number; to: number }> = [];
+  private biases: Array<{ rect: SVGRectElement; title: SVGTitleElement; layer: number; unit: number }> = [];
   private thumbs = new Map<string, Heatmap>();
   private layout: NetworkLayout | undefined;
 
@@ -124,8 +124,11 @@ export class NetworkView {
           path.setAttribute('d', `M${x0},${from.y} C${mx},${from.y} ${mx},${y1} ${x1},${y1}`);
           path.classList.add('link');
           path.dataset.link = `${layer}:${i}:${u}`;
+          // The weight's value when the pointer rests on the link (the Playground's hover card).
+          const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+          path.append(title);
           this.svg.append(path);
-          this.links.push({ path, layer, from: i, to: u });
+          this.links.push({ path, title, layer, from: i, to: u });
         });
         const bias = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
         bias.setAttribute('x', String(to.x - NODE / 2 - 8));
@@ -133,8 +136,10 @@ export class NetworkView {
         bias.setAttribute('width', '6');
         bias.setAttribute('height', '6');
         bias.classList.add('bias');
+        const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+        bias.append(title);
         this.svg.append(bias);
-        this.biases.push({ rect: bias, layer, unit: u });
+        this.biases.push({ rect: bias, title, layer, unit: u });
       });
       sources = targets;
     });
@@ -204,11 +209,12 @@ export class NetworkView {
       link.path.style.stroke = css(divergingColor(w));
       link.path.style.strokeWidth = String(linkWidth(w));
       link.path.style.strokeDashoffset = String(-epoch / 3);
-      link.path.dataset.weight = w.toPrecision(3);
+      link.title.textContent = `Weight ${w.toPrecision(3)}`;
     }
     for (const bias of this.biases) {
       const b = weights?.layers[bias.layer]?.bias.data[bias.unit] ?? 0;
       bias.rect.style.fill = css(divergingColor(b));
+      bias.title.textContent = `Bias ${b.toPrecision(3)}`;
     }
     for (const [key, heatmap] of this.thumbs) {
       const id = parseKey(key);

@@ -20,10 +20,11 @@ const MAX_NUMBER_CHARS: { readonly [D in DType]: number } = { float32: 16, float
  * An upper bound on the size in bytes of the model file for `spec` trained with `training` in
  * `dtype` (weights plus the optimizer's slots, every number at its longest), not counting the
  * metadata. Compare it with {@link MAX_MODEL_FILE_BYTES} before training to refuse a model that
- * could not be saved and read back.
+ * could not be saved and read back. `earlyStoppingSnapshot`: the file also keeps early stopping's
+ * best weights and optimizer state (a checkpoint of a run that restores the best epoch), twice as much.
  */
-export function modelFileSizeBound(spec: ModelSpec, training: TrainingConfig, dtype: DType): number {
-  const copies = 1 + OPTIMIZER_SLOTS[training.optimizer.kind].length;
+export function modelFileSizeBound(spec: ModelSpec, training: TrainingConfig, dtype: DType, options: { readonly earlyStoppingSnapshot?: boolean } = {}): number {
+  const copies = (1 + OPTIMIZER_SLOTS[training.optimizer.kind].length) * (options.earlyStoppingSnapshot === true ? 2 : 1);
   const layers = layerShapes(spec).length;
   return parameterCount(spec) * copies * MAX_NUMBER_CHARS[dtype] + 4096 + layers * copies * 200;
 }

@@ -3,6 +3,7 @@
  * training configuration, the weights and optimizer slots against the spec, and the metadata.
  */
 import type { z } from 'zod';
+import type { EarlyStoppingSnapshot, EarlyStoppingState } from '../early-stopping.js';
 import { optimizerSlotsFor, validateTrainingConfig, type TrainingConfig } from '../engine.js';
 import { ModelFileError, TwinpropError } from '../errors.js';
 import { DEAD_LINKS_SLOT } from '../loss.js';
@@ -12,7 +13,7 @@ import { layerShapes, validateSpec, type ModelSpec } from '../spec.js';
 import type { DType, Weights } from '../weights.js';
 import { parseJson, rejectForbiddenKeys } from './json.js';
 import { MAX_MODEL_FILE_BYTES } from './limits.js';
-import { fileJson, MODEL_FILE_FORMAT, MODEL_FILE_VERSION, type ModelFile, type ModelMetadata, type weightsJson } from './schema.js';
+import { fileJson, MODEL_FILE_FORMAT, MODEL_FILE_VERSION, type ModelFile, type ModelMetadata, type optimizerStateJson, type weightsJson } from './schema.js';
 
 function pathToString(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((s, key) => (typeof key === 'number' ? `${s}[${key}]` : s === '' ? String(key) : `${s}.${String(key)}`), '');
@@ -130,31 +131,8 @@ export function parseModelFile(text: string, file?: string): ModelFile {
     rewrap(error, 'training', file);
   }
   const weights = readWeights(json.weights, spec, 'weights', file);
-  let optimizerState: OptimizerState | undefined;
-  if (json.optimizerState !== undefined) {
-    const state = json.optimizerState;
-    if (state.kind !== training.optimizer.kind) {
-      throw new ModelFileError(`is for ${state.kind}, but training uses ${training.optimizer.kind}`, { field: 'optimizerState.kind', file });
-    }
-    const slots: Record<string, Weights> = {};
-    const expected = optimizerSlotsFor(training);
-    for (const name of expected) {
-      const slot = state.slots[name];
-      if (slot === undefined) throw new ModelFileError(`missing slot "${name}"`, { field: 'optimizerState.slots', file });
-      slots[name] = readWeights(slot, spec, `optimizerState.slots.${name}`, file);
-    }
-    const deadLinks = slots[DEAD_LINKS_SLOT];
-    if (deadLinks !== undefined) assertDeadLinks(deadLinks, file);
-    for (const name of Object.keys(state.slots)) {
-      if (!expected.includes(name)) {
-        throw new ModelFileError(`unknown slot for ${state.kind}${training.regularization?.clampAtZero === true ? ' with clampAtZero' : ''}`, {
-          field: `optimizerState.slots.${name}`,
-          file,
-        });
-      }
-    }
-    optimizerState = { kind: state.kind, step: state.step, slots };
-  }
+  const optimizerState = json.optimizerState === undefined ? undefined : readOptimizerState(json.optimizerState, spec, training, 'optimizerState', file);
+  const earlyStopping = json.earlyStopping === undefined ? undefined : readEarlyStopping(json.earlyStopping, spec, training, weights.dtype, file);
   const metadata = json.metadata as ModelMetadata;
   const std = metadata.standardization;
   if (std !== undefined && (std.mean.length !== spec.inputSize || std.std.length !== spec.inputSize)) {
@@ -167,11 +145,68 @@ export function parseModelFile(text: string, file?: string): ModelFile {
       file,
     });
   }
-  return { spec, training, weights, ...(optimizerState === undefined ? {} : { optimizerState }), metadata };
+  return {
+    spec,
+    training,
+    weights,
+    ...(optimizerState === undefined ? {} : { optimizerState }),
+    ...(earlyStopping === undefined ? {} : { earlyStopping }),
+    metadata,
+  };
+}
+
+function readOptimizerState(state: z.infer<typeof optimizerStateJson>, spec: ModelSpec, training: TrainingConfig, field: string, file: string | undefined): OptimizerState {
+  if (state.kind !== training.optimizer.kind) {
+    throw new ModelFileError(`is for ${state.kind}, but training uses ${training.optimizer.kind}`, { field: `${field}.kind`, file });
+  }
+  const slots: Record<string, Weights> = {};
+  const expected = optimizerSlotsFor(training);
+  for (const name of expected) {
+    const slot = state.slots[name];
+    if (slot === undefined) throw new ModelFileError(`missing slot "${name}"`, { field: `${field}.slots`, file });
+    slots[name] = readWeights(slot, spec, `${field}.slots.${name}`, file);
+  }
+  const deadLinks = slots[DEAD_LINKS_SLOT];
+  if (deadLinks !== undefined) assertDeadLinks(deadLinks, `${field}.slots.${DEAD_LINKS_SLOT}`, file);
+  for (const name of Object.keys(state.slots)) {
+    if (!expected.includes(name)) {
+      throw new ModelFileError(`unknown slot for ${state.kind}${training.regularization?.clampAtZero === true ? ' with clampAtZero' : ''}`, {
+        field: `${field}.slots.${name}`,
+        file,
+      });
+    }
+  }
+  return { kind: state.kind, step: state.step, slots };
+}
+
+/** The early-stopping state: counters that agree, and the best epoch's weights and optimizer state checked like the model's own. */
+function readEarlyStopping(
+  json: NonNullable<z.infer<typeof fileJson>['earlyStopping']>,
+  spec: ModelSpec,
+  training: TrainingConfig,
+  dtype: DType,
+  file: string | undefined,
+): EarlyStoppingState {
+  const { monitor, bestEpoch, bestValue, epochsSinceBest, best } = json;
+  if (bestEpoch === 0 && (bestValue !== undefined || best !== undefined)) {
+    throw new ModelFileError('is 0 (no best epoch yet), but a best value or best weights are given', { field: 'earlyStopping.bestEpoch', file });
+  }
+  if (bestEpoch > 0 && bestValue === undefined) throw new ModelFileError(`is missing for best epoch ${bestEpoch}`, { field: 'earlyStopping.bestValue', file });
+  let snapshot: EarlyStoppingSnapshot | undefined;
+  if (best !== undefined) {
+    if (best.weights.dtype !== dtype) {
+      throw new ModelFileError(`is ${best.weights.dtype}, but the weights are ${dtype}`, { field: 'earlyStopping.best.weights.dtype', file });
+    }
+    snapshot = {
+      weights: readWeights(best.weights, spec, 'earlyStopping.best.weights', file),
+      optimizerState: readOptimizerState(best.optimizerState, spec, training, 'earlyStopping.best.optimizerState', file),
+    };
+  }
+  return { monitor, bestEpoch, ...(bestValue === undefined ? {} : { bestValue }), epochsSinceBest, ...(snapshot === undefined ? {} : { best: snapshot }) };
 }
 
 /** The dead-link mask holds 0 (alive) or 1 (dead) for kernel entries and 0 for every bias. */
-function assertDeadLinks(mask: Weights, file: string | undefined): void {
+function assertDeadLinks(mask: Weights, field: string, file: string | undefined): void {
   mask.layers.forEach((layer, i) => {
     for (const [part, tensor] of [['kernel', layer.kernel], ['bias', layer.bias]] as const) {
       for (let k = 0; k < tensor.data.length; k++) {
@@ -179,7 +214,7 @@ function assertDeadLinks(mask: Weights, file: string | undefined): void {
         const ok = part === 'kernel' ? v === 0 || v === 1 : v === 0;
         if (!ok) {
           throw new ModelFileError(`must be ${part === 'kernel' ? '0 (alive) or 1 (dead)' : '0 (biases never die)'}, got ${String(v)} at index ${k}`, {
-            field: `optimizerState.slots.${DEAD_LINKS_SLOT}/layers.${i}.${part}`,
+            field: `${field}/layers.${i}.${part}`,
             file,
           });
         }

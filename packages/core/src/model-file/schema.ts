@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { EARLY_STOPPING_MONITORS, type EarlyStoppingState } from '../early-stopping.js';
 import type { TrainingConfig } from '../engine.js';
 import { INPUT_FEATURES, type InputFeatures } from '../features.js';
+import { STOP_REASONS, type StopReason } from '../fit.js';
 import { LOSSES } from '../loss.js';
 import { OPTIMIZERS, type OptimizerState } from '../optimizer.js';
 import type { ModelSpec } from '../spec.js';
@@ -54,6 +56,10 @@ export interface ModelMetadata {
    * `predict` reads the raw columns named in `from` and computes `features` before the first layer.
    */
   readonly inputFeatures?: InputFeatures;
+  /** With early stopping: the best epoch by the monitored metric (the weights' epoch when training stopped early). */
+  readonly bestEpoch?: number;
+  /** Why training ended (fit's `stopReason`): `epochs`, `earlyStopping`, `signal` or `callback`. */
+  readonly stopReason?: StopReason;
   readonly createdAt?: string;
   /** Anything else an app wants to keep (JSON values). */
   readonly extra?: Readonly<Record<string, unknown>>;
@@ -64,12 +70,18 @@ export interface ModelFile {
   readonly training: TrainingConfig;
   readonly weights: Weights;
   readonly optimizerState?: OptimizerState;
+  /**
+   * Early stopping's state when the file was written (a checkpoint of a run with early stopping):
+   * the best epoch so far, its value, the epochs since, and that epoch's weights and optimizer state.
+   */
+  readonly earlyStopping?: EarlyStoppingState;
   readonly metadata: ModelMetadata;
 }
 
 // The file's JSON shape, checked before the spec, training and weights are validated against each other.
 const tensorJson = z.object({ shape: z.array(z.number().int().nonnegative()), data: z.array(z.unknown()) }).strict();
 export const weightsJson = z.object({ dtype: z.enum(DTYPES), layers: z.array(z.object({ kernel: tensorJson, bias: tensorJson }).strict()) }).strict();
+export const optimizerStateJson = z.object({ kind: z.enum(OPTIMIZERS), step: z.number().int().nonnegative(), slots: z.record(z.string(), weightsJson) }).strict();
 const metadataJson = z
   .object({
     engine: z.string().max(100),
@@ -85,6 +97,8 @@ const metadataJson = z
     featureNames: z.array(z.string()),
     standardization: z.object({ mean: z.array(z.number()), std: z.array(z.number().positive()) }).strict(),
     inputFeatures: z.object({ from: z.tuple([z.string(), z.string()]), features: z.array(z.enum(INPUT_FEATURES)) }).strict(),
+    bestEpoch: z.number().int().nonnegative(),
+    stopReason: z.enum(STOP_REASONS),
     createdAt: z.string(),
     extra: z.record(z.string(), z.unknown()),
   })
@@ -105,8 +119,15 @@ export const fileJson = z
       })
       .strict(),
     weights: weightsJson,
-    optimizerState: z
-      .object({ kind: z.enum(OPTIMIZERS), step: z.number().int().nonnegative(), slots: z.record(z.string(), weightsJson) })
+    optimizerState: optimizerStateJson.optional(),
+    earlyStopping: z
+      .object({
+        monitor: z.enum(EARLY_STOPPING_MONITORS),
+        bestEpoch: z.number().int().nonnegative(),
+        bestValue: z.number().optional(),
+        epochsSinceBest: z.number().int().nonnegative(),
+        best: z.object({ weights: weightsJson, optimizerState: optimizerStateJson }).strict().optional(),
+      })
       .strict()
       .optional(),
     metadata: metadataJson.default({}),

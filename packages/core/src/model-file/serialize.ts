@@ -3,6 +3,7 @@
  * without building one string. Non-finite values are refused before the first piece.
  */
 import { ModelFileError } from '../errors.js';
+import type { OptimizerState } from '../optimizer.js';
 import { parameterName, type Weights } from '../weights.js';
 import { MODEL_FILE_FORMAT, MODEL_FILE_VERSION, type ModelFile } from './schema.js';
 
@@ -37,6 +38,17 @@ function* weightsJsonPieces(weights: Weights): Generator<string> {
   yield ']}';
 }
 
+function* optimizerStateJsonPieces(state: OptimizerState): Generator<string> {
+  yield `{"kind":${JSON.stringify(state.kind)},"step":${JSON.stringify(state.step)},"slots":{`;
+  let first = true;
+  for (const [name, slot] of Object.entries(state.slots)) {
+    yield `${first ? '' : ','}${JSON.stringify(name)}:`;
+    first = false;
+    yield* weightsJsonPieces(slot);
+  }
+  yield '}}';
+}
+
 function assertFinite(weights: Weights, field: string): void {
   weights.layers.forEach((layer, i) => {
     for (const [part, tensor] of [['kernel', layer.kernel], ['bias', layer.bias]] as const) {
@@ -56,12 +68,20 @@ function assertFinite(weights: Weights, field: string): void {
 /**
  * The file's JSON text in pieces, for writing a model of any size without building one string
  * (see writeModelFile). Everything is checked before the first piece: weights and optimizer slots
- * must be finite. The pieces joined are exactly {@link serializeModelFile}'s text.
+ * (the early-stopping snapshot's too) must be finite. The pieces joined are exactly {@link serializeModelFile}'s text.
  */
 export function serializeModelFileChunks(model: ModelFile): Iterable<string> {
   assertFinite(model.weights, 'weights');
   const state = model.optimizerState;
   if (state !== undefined) for (const [name, slot] of Object.entries(state.slots)) assertFinite(slot, `optimizerState.slots.${name}`);
+  const early = model.earlyStopping;
+  if (early?.bestValue !== undefined && !Number.isFinite(early.bestValue)) {
+    throw new ModelFileError(`refusing to save a non-finite best value (${early.bestValue})`, { field: 'earlyStopping.bestValue' });
+  }
+  if (early?.best !== undefined) {
+    assertFinite(early.best.weights, 'earlyStopping.best.weights');
+    for (const [name, slot] of Object.entries(early.best.optimizerState.slots)) assertFinite(slot, `earlyStopping.best.optimizerState.slots.${name}`);
+  }
   // Small parts go through JSON.stringify (which also drops undefined fields); the weights are streamed.
   const head = `{"format":${JSON.stringify(MODEL_FILE_FORMAT)},"version":${MODEL_FILE_VERSION},"spec":${JSON.stringify(model.spec)},"training":${JSON.stringify(model.training)},"weights":`;
   const metadata = JSON.stringify(model.metadata ?? {});
@@ -69,14 +89,20 @@ export function serializeModelFileChunks(model: ModelFile): Iterable<string> {
     yield head;
     yield* weightsJsonPieces(model.weights);
     if (state !== undefined) {
-      yield `,"optimizerState":{"kind":${JSON.stringify(state.kind)},"step":${JSON.stringify(state.step)},"slots":{`;
-      let first = true;
-      for (const [name, slot] of Object.entries(state.slots)) {
-        yield `${first ? '' : ','}${JSON.stringify(name)}:`;
-        first = false;
-        yield* weightsJsonPieces(slot);
+      yield ',"optimizerState":';
+      yield* optimizerStateJsonPieces(state);
+    }
+    if (early !== undefined) {
+      const { best, ...counters } = early;
+      yield `,"earlyStopping":${JSON.stringify(counters).slice(0, -1)}`;
+      if (best !== undefined) {
+        yield ',"best":{"weights":';
+        yield* weightsJsonPieces(best.weights);
+        yield ',"optimizerState":';
+        yield* optimizerStateJsonPieces(best.optimizerState);
+        yield '}';
       }
-      yield '}}';
+      yield '}';
     }
     yield `,"metadata":${metadata}}\n`;
   }

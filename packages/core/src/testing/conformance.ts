@@ -20,6 +20,7 @@ import type { Engine } from '../engine.js';
 import { SpecError } from '../errors.js';
 import type { DType } from '../weights.js';
 import type { ConformanceArea, ConformanceContext } from './conformance/context.js';
+import { earlyStoppingArea } from './conformance/early-stopping.js';
 import { forwardArea } from './conformance/forward.js';
 import { gradientArea } from './conformance/gradients.js';
 import { identityArea } from './conformance/identity.js';
@@ -58,6 +59,7 @@ export const CONFORMANCE_AREAS: readonly ConformanceArea[] = [
   optimizerArea,
   scheduleArea,
   trainingArea,
+  earlyStoppingArea,
   lifecycleArea,
 ];
 

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileWriteError, type Model } from '@twinprop/core';
+import { FileWriteError, type EarlyStoppingState, type Model, type StopReason } from '@twinprop/core';
 import { writeModelFile } from '@twinprop/core/node';
 import type { SplitData } from '../../data.js';
 import { EXIT } from '../../errors.js';
@@ -28,10 +28,15 @@ export interface RunRecord {
   readonly history: readonly HistoryEntry[];
   readonly dataSha256: string;
   readonly outputs: RunOutputs;
+  /** Early stopping's state as of the last epoch completed (kept so that --resume continues its patience window). */
+  readonly earlyStopping?: EarlyStoppingState | undefined;
+  /** For the file written when training ended: why, and the best epoch under early stopping. */
+  readonly stopReason?: StopReason | undefined;
+  readonly bestEpoch?: number | undefined;
 }
 
 export function stateAt(record: RunRecord, epochsCompleted: number, batchesCompleted: number): RunState {
-  const { run, split, history, dataSha256, outputs } = record;
+  const { run, split, history, dataSha256, outputs, earlyStopping, stopReason } = record;
   return {
     run,
     task: split.train.task,
@@ -43,6 +48,9 @@ export function stateAt(record: RunRecord, epochsCompleted: number, batchesCompl
     batchesCompleted,
     dataSha256,
     outputs,
+    earlyStopping,
+    stopReason,
+    bestEpoch: record.bestEpoch ?? earlyStopping?.bestEpoch,
   };
 }
 

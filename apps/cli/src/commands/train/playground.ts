@@ -38,6 +38,7 @@ import { err, out, printJson, printJsonError } from '../../io.js';
 import { checkOutputs, type Output } from '../../outputs.js';
 import { decisionBoundaryPng, lossCurvePng } from '../../render/plots.js';
 import { createProgress, type ProgressMode } from '../../render/progress.js';
+import { SCHEDULE_OPTION_KEYS } from '../../schedule-options.js';
 import { interruptOnSignals, STOP_SIGNALS } from './checkpoints.js';
 
 /**
@@ -73,8 +74,11 @@ const DECIDED_BY_URL = [
   'batchSize',
   'testSplit',
   'standardize',
+  ...SCHEDULE_OPTION_KEYS,
 ] as const;
 const NOT_WITH_PLAYGROUND = ['resume', 'checkpoint', 'checkpointEvery'] as const;
+/** Validation and early stopping: the Playground has neither, so a run that reproduces it cannot either. */
+const NO_VALIDATION_IN_PLAYGROUND = ['validationSplit', 'earlyStopping', 'monitor', 'minDelta', 'history'] as const;
 
 export interface PlaygroundTrainOptions {
   readonly playground: string;
@@ -162,6 +166,9 @@ export async function runPlaygroundTrain(options: PlaygroundTrainOptions, reques
   }
   for (const key of NOT_WITH_PLAYGROUND) {
     if (given(key)) throw new UsageError(`--${kebab(key)} is not supported with --playground yet (a Playground run cannot be checkpointed or resumed)`);
+  }
+  for (const key of NO_VALIDATION_IN_PLAYGROUND) {
+    if (given(key)) throw new UsageError(`--${kebab(key)} is not supported with --playground: the Playground splits its data into training and test only (its --json has the per-epoch history)`);
   }
   const { state, notices } = parsePlaygroundHash(options.playground, 'strict');
   const epochs = options.epochs ?? DEFAULT_PLAYGROUND_EPOCHS;

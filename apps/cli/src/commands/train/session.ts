@@ -1,8 +1,10 @@
-import { fit, NonFiniteLossError, NonFiniteWeightsError, type FitResult, type Model, type TrainEvaluation } from '@twinprop/core';
+import { fit, NonFiniteLossError, NonFiniteWeightsError, type EarlyStoppingState, type FitResult, type Model, type TrainEvaluation } from '@twinprop/core';
 import type { SplitData } from '../../data.js';
 import { stderrIsTty } from '../../io.js';
 import { createProgress, type ProgressMode } from '../../render/progress.js';
 import { historyEntry, type HistoryEntry, type RunConfig, type RunOutputs } from '../../run-file.js';
+import { batchesPerEpoch, withLearningRate } from '../../schedule-options.js';
+import { heldOutFitOptions } from '../../validation.js';
 import { describeStop, interruptOnSignals, saveRunOrRescue, type RunRecord, type StopSignal } from './checkpoints.js';
 
 /** The training run itself: core's fit, with progress on stderr, periodic checkpoints and Ctrl-C. */
@@ -15,6 +17,8 @@ export interface SessionOptions {
   readonly batchesCompleted: number;
   /** The loss curve of the epochs already done. */
   readonly history: readonly HistoryEntry[];
+  /** Early stopping's state at the checkpoint resumed from. */
+  readonly earlyStopping: EarlyStoppingState | undefined;
   readonly checkpointPath: string;
   readonly dataSha256: string;
   readonly outputs: RunOutputs;
@@ -44,6 +48,8 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
   const record: RunRecord = { run, split, history, dataSha256: session.dataSha256, outputs: session.outputs };
   const interrupt = interruptOnSignals();
   progress.start(session.epochsCompleted, run.epochs);
+  let earlyStopping = session.earlyStopping;
+  let previousSeconds = 0;
   let result: FitResult;
   try {
     result = await fit(model, split.train, {
@@ -52,16 +58,20 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
       seed: run.seed,
       task: split.train.task,
       trainEvaluation: session.trainEvaluation,
-      ...(split.test === undefined ? {} : { test: split.test }),
+      ...heldOutFitOptions(run, split, session.earlyStopping),
       initialEpoch: session.epochsCompleted,
       initialBatch: session.batchesCompleted,
       signal: interrupt.signal,
-      onEpochEnd: async (log) => {
-        history.push(historyEntry(log));
-        progress.epoch(log);
+      onEpochEnd: async (epochLog, end) => {
+        // With a schedule the log carries the rate of the epoch's last update (progress, history).
+        const log = withLearningRate(epochLog, model.training, batchesPerEpoch(split.train.x.rows, run.batchSize));
+        history.push(historyEntry(log, previousSeconds));
+        previousSeconds = log.seconds;
+        earlyStopping = end.earlyStopping;
+        progress.epoch(log, end.stopsEarly);
         const every = session.checkpointEvery;
-        if (every !== undefined && log.epoch % every === 0 && log.epoch < run.epochs) {
-          await saveRunOrRescue(session.checkpointPath, model, record, log.epoch, 0, `the checkpoint at the end of epoch ${log.epoch}`);
+        if (every !== undefined && log.epoch % every === 0 && log.epoch < run.epochs && !end.stopsEarly) {
+          await saveRunOrRescue(session.checkpointPath, model, { ...record, earlyStopping }, log.epoch, 0, `the checkpoint at the end of epoch ${log.epoch}`);
         }
       },
     });
@@ -76,7 +86,7 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
   const signal = interrupt.received();
   if (result.stopped && signal !== undefined) {
     const what = `the checkpoint at ${describeStop(result.epochsCompleted, result.batchesCompleted)}`;
-    await saveRunOrRescue(session.checkpointPath, model, record, result.epochsCompleted, result.batchesCompleted, what);
+    await saveRunOrRescue(session.checkpointPath, model, { ...record, earlyStopping, stopReason: 'signal' }, result.epochsCompleted, result.batchesCompleted, what);
     return { kind: 'interrupted', signal, result, history };
   }
   return { kind: 'finished', result, history };

@@ -7,6 +7,7 @@ import {
   Rng,
   type Dataset,
   type DType,
+  type EarlyStoppingState,
   type ModelFile,
   type ModelSpec,
   type OptimizerKind,
@@ -15,17 +16,19 @@ import {
   type Weights,
 } from '@twinprop/core';
 import { readModelFile } from '@twinprop/core/node';
-import { dataFingerprint, fitToSpec, loadSource, standardizeByDefault } from '../../data.js';
+import { dataFingerprint, fitToSpec, isGate, loadSource, standardizeByDefault } from '../../data.js';
 import { DEFAULT_ENGINE, isRegisteredEngine, type EngineOptions, type EnginePreference } from '../../engine-options.js';
 import { UsageError } from '../../errors.js';
 import { warn } from '../../io.js';
 import { modelFromOptions } from '../../model-spec.js';
 import type { DataOptions, ModelOptions } from '../../options.js';
 import { fingerprintOf, historyOf, outputsOf, runConfigOf, type HistoryEntry, type RunConfig, type RunOutputs } from '../../run-file.js';
+import { SCHEDULE_OPTION_KEYS, type ScheduleOptions } from '../../schedule-options.js';
+import { validationRun, type ValidationOptions } from '../../validation.js';
 
 /** Set-up of a training run: a fresh one from the options, or one resumed from a model file. */
 
-export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions {
+export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions, ScheduleOptions, ValidationOptions {
   optimizer: OptimizerKind;
   lr?: number;
   epochs?: number;
@@ -68,6 +71,11 @@ const RUN_OPTIONS = [
   'batchSize',
   'testSplit',
   'standardize',
+  ...SCHEDULE_OPTION_KEYS,
+  'validationSplit',
+  'earlyStopping',
+  'monitor',
+  'minDelta',
 ] as const;
 
 /** Updates per run that the default epoch count aims for on small datasets. */
@@ -96,6 +104,8 @@ export interface Setup {
   readonly epochsCompleted: number;
   readonly batchesCompleted: number;
   readonly history: HistoryEntry[];
+  /** Early stopping's state at the checkpoint (undefined for a fresh run). */
+  readonly earlyStopping: EarlyStoppingState | undefined;
   /** The engine the checkpoint was trained on, where the command line does not choose. */
   readonly enginePreference: EnginePreference;
   readonly resumedFrom: string | undefined;
@@ -129,7 +139,8 @@ export async function freshSetup(options: TrainOptions): Promise<Setup> {
     optimizer(options.optimizer, options.lr === undefined ? {} : { learningRate: options.lr }),
   );
   const standardize = options.standardize ?? standardizeByDefault(options.dataset);
-  const run: RunConfig = { ...source, testSplit: options.testSplit, standardize, batchSize: options.batchSize, epochs: options.epochs ?? 0 };
+  const held = validationRun(options, options.dataset, data.task, isGate(options.dataset));
+  const run: RunConfig = { ...source, testSplit: options.testSplit, standardize, batchSize: options.batchSize, epochs: options.epochs ?? 0, ...held };
   return {
     run,
     spec,
@@ -140,6 +151,7 @@ export async function freshSetup(options: TrainOptions): Promise<Setup> {
     epochsCompleted: 0,
     batchesCompleted: 0,
     history: [],
+    earlyStopping: undefined,
     enginePreference: {},
     resumedFrom: undefined,
     dataSha256: dataFingerprint(loaded),
@@ -182,6 +194,7 @@ export async function resumeSetup(path: string, options: TrainOptions, given: (k
   }
   const file: ModelFile = await readModelFile(path);
   const run = runConfigOf(file, path);
+  refuseFinishedEarly(file, path);
   const loaded = await loadSource(run);
   const data = fitToSpec(loaded, file.spec);
   const epochsCompleted = file.metadata.epochsCompleted ?? 0;
@@ -196,12 +209,23 @@ export async function resumeSetup(path: string, options: TrainOptions, given: (k
     epochsCompleted,
     batchesCompleted,
     history: historyOf(file).filter((h) => h.epoch <= epochsCompleted),
+    earlyStopping: file.earlyStopping,
     enginePreference: storedEngine(file, path, given('engine')),
     resumedFrom: path,
     dataSha256: dataFingerprint(loaded),
     storedSha256: fingerprintOf(file, path),
     storedOutputs: outputsOf(file, path),
   };
+}
+
+/** A model whose training early stopping ended has nothing left to resume: its patience ran out. */
+function refuseFinishedEarly(file: ModelFile, path: string): void {
+  if (file.metadata.stopReason !== 'earlyStopping') return;
+  const patience = runConfigOf(file, path).earlyStopping?.patience;
+  throw new UsageError(
+    `${path} stopped early at epoch ${file.metadata.epochsCompleted ?? '?'}: ${patience === undefined ? 'its patience ran out' : `${patience} epochs brought no improvement`} and it holds the weights of its best epoch, ${file.metadata.bestEpoch ?? '?'}; ` +
+      'there is nothing to resume — start a new run (with a larger --early-stopping patience, or without it)',
+  );
 }
 
 /** An optimizer state with its slots in `dtype` (a checkpoint may come from an engine of another precision). */

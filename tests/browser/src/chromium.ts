@@ -1,3 +1,8 @@
+/**
+ * Debian's Chromium for the browser tests of every package (this one's and apps/playground's):
+ * where it is, the flags it runs with, a launcher with a fresh profile folder, and the rule that a
+ * missing browser skips with a printed reason locally but fails in CI. Nothing is downloaded.
+ */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,14 +34,16 @@ export function chromiumMissing(): string | undefined {
  * Launches headless Chromium with a fresh profile directory (`--user-data-dir`, which
  * playwright-core takes as the persistent context's folder), removed on close.
  */
-export async function launchChromium(options: { readonly viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  options: { readonly viewport?: { width: number; height: number }; readonly acceptDownloads?: boolean } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(path.join(tmpdir(), 'twinprop-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [...CHROMIUM_FLAGS],
     viewport: options.viewport ?? { width: 1280, height: 1000 },
-    acceptDownloads: true,
+    acceptDownloads: options.acceptDownloads ?? true,
   });
   return {
     context,

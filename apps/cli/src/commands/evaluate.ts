@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { classesOf, classReport, classThreshold, confusionMatrix, describeSpec, evaluateModel, type Dataset } from '@twinprop/core';
-import { alignToModel, labelColumnFor, modelColumns } from '../align.js';
-import { fitToSpec, isTextData, loadSource, scaleWith, splitAndScale, textDataPath, type DataSource } from '../data.js';
+import { alignToModel } from '../align.js';
+import { fitToSpec, scaleWith, splitAndScale } from '../data.js';
+import { loadDataForModel } from '../model-data.js';
 import { UsageError } from '../errors.js';
 import { out, printJson } from '../io.js';
 import { openModel } from '../model-use.js';
 import { addEngineOptions, type EngineOptions } from '../engine-options.js';
 import { addCsvReadOptions, configure, points, type CsvReadFlags } from '../options.js';
 import { formatAccuracy, formatLoss, noise, renderPairs, renderTable, seed } from '@twinprop/toolkit';
-import { runConfigOf } from '../run-file.js';
 
 const PARTS = ['all', 'train', 'validation', 'test'] as const;
 type Part = (typeof PARTS)[number];
@@ -54,30 +54,8 @@ async function runEvaluate(options: EvaluateOptions, command: Command): Promise<
     const trainedOn = file.metadata.dataset;
     const name = options.dataset ?? trainedOn;
     if (name === undefined) throw new UsageError(`${options.model} does not say which dataset it was trained on; pass --dataset`);
-    const sameData = name === trainedOn;
-    const run = sameData && file.metadata.extra?.run !== undefined ? runConfigOf(file, options.model) : undefined;
-    const text = isTextData(name);
-    const source: DataSource = {
-      dataset: name,
-      points: options.points ?? run?.points,
-      noise: options.noise ?? run?.noise,
-      seed: options.seed ?? run?.seed ?? file.metadata.seed ?? 1,
-      label: options.label ?? (sameData ? run?.label : undefined),
-      // The labels are read as the model reads them: classes, or real values.
-      task: text ? (task === 'regression' ? 'regression' : 'classification') : undefined,
-      header: options.header === false ? false : sameData ? run?.header : undefined,
-      delimiter: options.delimiter ?? (sameData ? run?.delimiter : undefined),
-      encoding: options.encoding ?? (sameData ? run?.encoding : undefined),
-    };
-    const dataFile = text ? textDataPath(name) : undefined;
-    const features = modelColumns(file).names;
-    const storedRun = file.metadata.extra?.run;
-    const storedLabel = typeof storedRun === 'object' && storedRun !== null && 'label' in storedRun && typeof storedRun.label === 'string' ? storedRun.label : undefined;
-    const loaded = await loadSource(
-      source,
-      source.label === undefined && text ? { label: (header: readonly string[]) => labelColumnFor(header, features, storedLabel) } : {},
-    );
-    const data = fitToSpec(alignToModel(loaded, file, task, classNames, text ? (dataFile ?? 'stdin') : `dataset ${name}`), file.spec);
+    const { loaded, run, where } = await loadDataForModel(file, options.model, name, task, options);
+    const data = fitToSpec(alignToModel(loaded, file, task, classNames, where), file.spec);
     let rows: Dataset;
     if (options.part === 'all') {
       rows = scaleWith(data, file.metadata.standardization);

@@ -1,18 +1,11 @@
 import { ShapeError, type Dataset, type Matrix, type ModelFile, type Task } from '@twinprop/core';
-import { featureColumnsByName, labelColumnFor, modelColumns, modelInputsFrom } from '../align.js';
-import { isTextData, loadSource, scaleWith, textDataPath, type DataSource } from '../data.js';
-import { runConfigOf } from '../run-file.js';
+import { featureColumnsByName, modelColumns, modelInputsFrom } from '../align.js';
+import { scaleWith } from '../data.js';
+import { loadDataForModel, type ModelDataOptions } from '../model-data.js';
 
-/** The data options `inspect` shares with `evaluate`. */
-export interface InspectDataOptions {
+/** The data options `inspect` shares with `evaluate`, and the dataset. */
+export interface InspectDataOptions extends ModelDataOptions {
   readonly dataset: string;
-  readonly points?: number | undefined;
-  readonly noise?: number | undefined;
-  readonly seed?: number | undefined;
-  readonly label?: string | undefined;
-  readonly header?: boolean | undefined;
-  readonly delimiter?: string | undefined;
-  readonly encoding?: string | undefined;
 }
 
 /** Rows of data as the model sees them, and as they were read. */
@@ -55,29 +48,7 @@ export function modelInputs(file: ModelFile, columns: Matrix, task: Task): Matri
  */
 export async function loadForModel(file: ModelFile, modelPath: string, task: Task, options: InspectDataOptions): Promise<InspectData> {
   const name = options.dataset;
-  const trainedOn = file.metadata.dataset;
-  const sameData = name === trainedOn;
-  const run = sameData && file.metadata.extra?.run !== undefined ? runConfigOf(file, modelPath) : undefined;
-  const text = isTextData(name);
-  const source: DataSource = {
-    dataset: name,
-    points: options.points ?? run?.points,
-    noise: options.noise ?? run?.noise,
-    seed: options.seed ?? run?.seed ?? file.metadata.seed ?? 1,
-    label: options.label ?? (sameData ? run?.label : undefined),
-    task: text ? (task === 'regression' ? 'regression' : 'classification') : undefined,
-    header: options.header === false ? false : sameData ? run?.header : undefined,
-    delimiter: options.delimiter ?? (sameData ? run?.delimiter : undefined),
-    encoding: options.encoding ?? (sameData ? run?.encoding : undefined),
-  };
-  const features = modelColumns(file).names;
-  const stored = file.metadata.extra?.run;
-  const storedLabel = typeof stored === 'object' && stored !== null && 'label' in stored && typeof stored.label === 'string' ? stored.label : undefined;
-  const loaded = await loadSource(
-    source,
-    source.label === undefined && text ? { label: (header: readonly string[]) => labelColumnFor(header, features, storedLabel) } : {},
-  );
-  const where = text ? (textDataPath(name) ?? 'stdin') : `dataset ${name}`;
+  const { loaded, where } = await loadDataForModel(file, modelPath, name, task, options);
   const columns = columnsOf(loaded, file, where);
   return { name, columns, targets: loaded, inputs: modelInputs(file, columns, task) };
 }

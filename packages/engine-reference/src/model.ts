@@ -260,7 +260,8 @@ export class ReferenceModel implements Model {
     this.backward(ws, count, false);
     this.layers.forEach((layer, l) => prepareClampedStep(layer.kernel, layer.dLossDKernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, this.l1, this.l2));
     // The regularization step moves at the rate the data step had (this step's scheduled rate).
-    const learningRate = this.optimizer.apply(this.parameters, this.gradients);
+    this.optimizer.apply(this.parameters, this.gradients);
+    const learningRate = this.optimizer.lastLearningRate;
     this.layers.forEach((layer, l) => finishClampedStep(layer.kernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, learningRate));
     return loss;
   }

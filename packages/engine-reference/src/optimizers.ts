@@ -187,6 +187,8 @@ export class Optimizer {
    * array rather than two number fields so that updating them allocates nothing.
    */
   private readonly accBetas = new Float64Array(2);
+  /** The rate of the last update ({@link lastLearningRate}). */
+  private readonly appliedRate = new Float64Array(1);
 
   /** Per parameter tensor, its slot arrays in `OPTIMIZER_SLOTS` order (what an update rule receives). */
   private readonly slotsByParameter: ReadonlyArray<readonly FloatArray[]>;
@@ -208,9 +210,9 @@ export class Optimizer {
   /**
    * Applies one update to every parameter: params[p] ← update(params[p], gradients[p]), at the
    * learning rate core's schedule gives this step (a float64 number; the float32 loops round it
-   * once, as tfjs does). Returns that rate.
+   * once, as tfjs does); {@link lastLearningRate} tells that rate afterwards.
    */
-  apply(params: readonly FloatArray[], gradients: readonly FloatArray[]): number {
+  apply(params: readonly FloatArray[], gradients: readonly FloatArray[]): void {
     const config = optimizerAtStep(this.config, this.schedule, this.step);
     // Each entry takes its own kind's config; indexing by the union kind needs the widening.
     const update = this.updates[config.kind] as OptimizerUpdate<OptimizerConfig>;
@@ -225,7 +227,15 @@ export class Optimizer {
       this.accBetas[1] = this.round(this.accBetas[1]! * this.round(config.beta2));
     }
     this.step++;
-    return config.learningRate;
+    this.appliedRate[0] = config.learningRate;
+  }
+
+  /**
+   * The learning rate the last {@link apply} used (this step's scheduled rate). Kept in a typed
+   * array rather than returned: a returned float is boxed, 16 bytes on every training step.
+   */
+  get lastLearningRate(): number {
+    return this.appliedRate[0]!;
   }
 
   /** Step count and copies of the slots, each as arrays in parameter order. */

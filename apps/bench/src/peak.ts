@@ -16,7 +16,8 @@
  * and the core's issue width; it is not measurable from JavaScript.
  */
 import { initializeWeights, mlp, optimizer, Rng } from '@twinprop/core';
-import { engines, useReferenceThreads } from '@twinprop/toolkit';
+import { installThreads, ThreadPool } from '@twinprop/engine-reference/threads';
+import { engines } from '@twinprop/toolkit';
 import { summarize, type Summary } from './stats.js';
 
 export interface KernelMeasurement {
@@ -79,9 +80,10 @@ export async function measurePeak(repetitions: number, threads: number | undefin
   const clock = chainRate(4, 20_000_000, repetitions).map((rate) => (rate * 6) / 4 / 1e9);
   const scalar = chainRate(12, 10_000_000, repetitions).map((rate) => (2 * rate) / 1e9);
   const reference = (await engines.resolve('reference/float32')).engine;
-  const all = useReferenceThreads(threads);
-  const allThreads = all.threads;
-  await all.close();
+  // One pool for the whole measurement, so that the helpers' code is as warm as the caller's.
+  const pool = new ThreadPool(threads === undefined ? {} : { threads });
+  await pool.ready();
+  const allThreads = pool.threads;
   const kernel: KernelMeasurement[] = [];
   for (const [m, k, n] of PRODUCTS) {
     const spec = mlp(k, [], [n, 'linear']);
@@ -94,19 +96,23 @@ export async function measurePeak(repetitions: number, threads: number | undefin
       [1, []],
       [allThreads, []],
     ]);
+    // Warm both ways up, then interleave them.
+    for (const t of [1, allThreads]) {
+      installThreads(t === 1 ? undefined : pool);
+      for (let c = 0; c < 3 * calls; c++) model.predict(x);
+    }
     for (let r = 0; r < repetitions; r++) {
       for (const t of r % 2 === 0 ? [1, allThreads] : [allThreads, 1]) {
-        const pool = useReferenceThreads(t);
-        await pool.ready();
-        model.predict(x);
+        installThreads(t === 1 ? undefined : pool);
         const t0 = performance.now();
         for (let c = 0; c < calls; c++) model.predict(x);
         byThreads.get(t)?.push((flops * calls) / ((performance.now() - t0) / 1000) / 1e9);
-        await pool.close();
       }
     }
     model.dispose();
     for (const [t, values] of byThreads) kernel.push({ product: `${m}×${k} · ${k}×${n}`, threads: t, gflops: summarize(values) });
   }
+  installThreads(undefined);
+  await pool.close();
   return { clockGHz: summarize(clock), scalarGflops: summarize(scalar), threads: allThreads, kernel };
 }

@@ -73,7 +73,7 @@ export const QUICK: Plan = {
     repetitions: 1,
     scenarios: [
       { id: 'mnist', epochs: 2 },
-      { id: 'mnist-sgd', epochs: 1 },
+      { id: 'mnist-sgd', epochs: 3 },
       { id: 'playground', epochs: 20 },
     ],
     backends: ['wasm'],

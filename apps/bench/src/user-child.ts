@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as Tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { deriveSeed, evaluateModel, fit, initializeWeights, optimizer, Rng, type Weights } from '@twinprop/core';
+import { deriveSeed, epochOrder, evaluateModel, fit, initializeWeights, optimizer, Rng, type Weights } from '@twinprop/core';
 import { engines, useReferenceThreads } from '@twinprop/toolkit';
 import { scenarioSpec, USER_RESULT_MARKER, USER_SEED, userData, userScenario, type UserChildTask, type UserScenario } from './user-path.js';
 
@@ -32,6 +32,43 @@ async function withFit(s: UserScenario, engineId: string): Promise<object> {
   model.dispose();
   return {
     samplesPerSecond: result.samplesPerSecond,
+    testAccuracy: final.test.accuracy ?? Number.NaN,
+    trainAccuracy: final.train.accuracy ?? Number.NaN,
+    testLoss: final.test.loss,
+  };
+}
+
+/**
+ * The benchmark's hot loop on the same model and data: `trainStep` over the batches of one fixed
+ * shuffle, as many steps as the scenario's epochs make, after 50 steps of warm-up; the loss only
+ * from the last step (which also waits for any pending work). No evaluation until the end.
+ */
+async function withLoop(s: UserScenario, engineId: string): Promise<object> {
+  const { train, test } = userData(s);
+  const resolved = await engines.resolve(engineId);
+  if (resolved.engine.name === 'reference') useReferenceThreads();
+  const model = resolved.engine.createModel(scenarioSpec(s), initial(s, resolved.engine.dtype), {
+    loss: s.loss,
+    optimizer: optimizer(s.optimizer, { learningRate: s.learningRate }),
+  });
+  const data = model.prepare(train);
+  const batches = Math.floor(train.x.rows / s.batchSize);
+  const rows = { order: epochOrder(train.x.rows, USER_SEED, 1), start: 0, end: s.batchSize };
+  const step = (i: number, returnLoss: boolean): void => {
+    rows.start = (i % batches) * s.batchSize;
+    rows.end = rows.start + s.batchSize;
+    model.trainStep(data, rows, returnLoss);
+  };
+  for (let i = 0; i < 50; i++) step(i, i === 49);
+  const steps = batches * s.epochs;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step(i, i === steps - 1);
+  const seconds = (performance.now() - t0) / 1000;
+  data.dispose();
+  const final = { train: evaluateModel(model, train, train.task), test: evaluateModel(model, test, train.task) };
+  model.dispose();
+  return {
+    samplesPerSecond: (steps * s.batchSize) / seconds,
     testAccuracy: final.test.accuracy ?? Number.NaN,
     trainAccuracy: final.train.accuracy ?? Number.NaN,
     testLoss: final.test.loss,
@@ -99,7 +136,8 @@ async function withLayers(s: UserScenario, backend: string): Promise<object> {
 async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? '{}') as UserChildTask;
   const s = userScenario(task.scenario, task.epochs);
-  const result = task.contender.way === 'layers' ? await withLayers(s, task.contender.engine) : await withFit(s, task.contender.engine);
+  const { way, engine } = task.contender;
+  const result = way === 'layers' ? await withLayers(s, engine) : way === 'loop' ? await withLoop(s, engine) : await withFit(s, engine);
   process.stdout.write(`${USER_RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 

@@ -112,8 +112,12 @@ export function userData(s: UserScenario): { train: Batch & { task: 'binary' | '
   return { train: { x: train.x, y: train.y, task }, test: { x: test.x, y: test.y } };
 }
 
-/** How a contender trains: the CLI, a script around core's `fit`, or tfjs-layers' `model.fit`. */
-export type UserWay = 'cli' | 'fit' | 'layers';
+/**
+ * How a contender trains: the CLI, a script around core's `fit`, tfjs-layers' `model.fit`, or —
+ * the yardstick for the CLI's own samples/s — the benchmark's hot loop of `trainStep` calls (no
+ * loss asked but the last, no evaluation) in a process of its own, interleaved with the others.
+ */
+export type UserWay = 'cli' | 'fit' | 'layers' | 'loop';
 
 export interface UserContender {
   readonly way: UserWay;
@@ -129,12 +133,19 @@ export function contenderLabel(c: UserContender): string {
       return `fit() ${c.engine}`;
     case 'layers':
       return `tfjs-layers fit ${c.engine}`;
+    case 'loop':
+      return `hot loop ${c.engine}`;
   }
 }
 
 /** The contenders of a scenario on the given tfjs backends, in report order. */
 export function userContenders(id: UserScenarioId, backends: readonly string[]): UserContender[] {
-  if (id === 'mnist-sgd') return [{ way: 'cli', engine: 'reference/float32' }];
+  if (id === 'mnist-sgd') {
+    return [
+      { way: 'cli', engine: 'reference/float32' },
+      { way: 'loop', engine: 'reference/float32' },
+    ];
+  }
   return [
     { way: 'cli', engine: 'reference/float32' },
     { way: 'fit', engine: 'reference/float32' },

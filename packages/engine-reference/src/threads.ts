@@ -413,6 +413,16 @@ export function enableThreads(options: ThreadOptions = {}): ThreadPool {
   return pool;
 }
 
+/**
+ * Installs an open `pool` for every reference model of this thread without closing the one
+ * installed before (`undefined`: none; products run on the calling thread). For switching between
+ * one thread and a warmed-up pool, as a benchmark does.
+ */
+export function installThreads(pool: ThreadPool | undefined): void {
+  installed = pool;
+  setHelperThreads(pool !== undefined && pool.threads > 1 ? pool : undefined);
+}
+
 /** Closes the installed pool, if any: products run on the calling thread again. */
 export async function disableThreads(): Promise<void> {
   const pool = installed;

@@ -125,12 +125,11 @@ function userPathTargets(workloads: readonly WorkloadResult[], userPath: readonl
     USER_MNIST_RATIO,
     points === undefined ? undefined : `test accuracy ${fmtPoints(cliReference!.testAccuracy)} vs ${fmtPoints(layersWasm!.testAccuracy)} (${points >= 0 ? '+' : ''}${points.toFixed(2)} points)`,
   );
-  const hotLoop = workloads.find((w) => w.workload === 'mnist')?.engines.find((e) => e.engine === 'reference/float32')?.train.samplesPerSecond.median;
-  const cliSgd = findUser(
-    userPath.find((u) => u.scenario === 'mnist-sgd'),
-    'cli',
-    'reference/float32',
-  );
+  // The hot loop in a process of its own, interleaved with the CLI's runs (the in-process loop of (b) ran at another time of the run).
+  const sgd = userPath.find((u) => u.scenario === 'mnist-sgd');
+  const cliSgd = findUser(sgd, 'cli', 'reference/float32');
+  const hotLoop = findUser(sgd, 'loop', 'reference/float32')?.samplesPerSecond.median;
+  const inProcess = workloads.find((w) => w.workload === 'mnist')?.engines.find((e) => e.engine === 'reference/float32')?.train.samplesPerSecond.median;
   const playground = userPath.find((u) => u.scenario === 'playground');
   const playgroundReference = findUser(playground, 'cli', 'reference/float32');
   const playgroundTfjs = (playground?.contenders ?? [])
@@ -153,10 +152,13 @@ function userPathTargets(workloads: readonly WorkloadResult[], userPath: readonl
     ),
     target(
       'user-mnist-cli-vs-hot-loop',
-      `twinprop train's samples/s (MNIST, sgd, reference float32) ≥ ${CLI_VS_HOT_LOOP}× the hot loop's for the same model, (b)`,
+      `twinprop train's samples/s (MNIST, sgd, reference float32) ≥ ${CLI_VS_HOT_LOOP}× the hot loop's for the same model`,
       cliSgd === undefined || hotLoop === undefined ? undefined : cliSgd.samplesPerSecond.median / hotLoop,
       '>=',
       CLI_VS_HOT_LOOP,
+      cliSgd === undefined || inProcess === undefined
+        ? undefined
+        : `hot loop in its own process, interleaved with the CLI; against (b)'s in-process loop: ${(cliSgd.samplesPerSecond.median / inProcess).toFixed(2)}×`,
     ),
     target(
       'user-playground-cli-ref32-vs-best-tfjs',

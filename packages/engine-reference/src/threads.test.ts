@@ -148,6 +148,26 @@ describe('the threshold', () => {
     expect(above.sharedProducts).toBe(0);
   });
 
+  it('starts no helper while every product and update is small (a Playground network)', async () => {
+    const pool = enableThreads({ workerUrl, threads: 2 });
+    const spec = mlp(2, [[8, 'tanh'], [8, 'tanh']], [1, 'sigmoid']);
+    const model = new ReferenceEngine({ dtype: 'float32' }).createModel(spec, initializeWeights(spec, new Rng(1), 'float32'), { loss: 'binaryCrossEntropy', optimizer: optimizer('adam') });
+    const rng = new Rng(2);
+    const x = { rows: 10, cols: 2, data: Float64Array.from({ length: 20 }, () => rng.uniform(-1, 1)) };
+    const y = { rows: 10, cols: 1, data: Float64Array.from({ length: 10 }, () => rng.int(2)) };
+    const data = model.prepare({ x, y });
+    const order = Int32Array.from({ length: 10 }, (_, i) => i);
+    for (let i = 0; i < 200; i++) model.trainStep(data, { order, start: 0, end: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(pool.startedHelpers).toBe(0);
+    expect(pool.sharedProducts + pool.sharedUpdates).toBe(0);
+    // The first large product starts them.
+    const products = layerProducts('float32', 64, 784, 128);
+    products();
+    await pool.ready();
+    expect(pool.startedHelpers).toBe(1);
+  });
+
   it('threads: 1 starts no helper and installs nothing', async () => {
     const pool = enableThreads({ workerUrl, threads: 1, minMultiplyAdds: 0 });
     const products = layerProducts('float32', 64, 300, 40);

@@ -139,6 +139,8 @@ export class ThreadPool implements HelperThreads {
   private mine = new Uint8Array(MAX_CHUNKS);
   private failure: string | undefined;
   private closed = false;
+  private started = false;
+  private readonly workerUrl: URL;
 
   constructor(options: ThreadOptions = {}) {
     const threads = options.threads ?? Math.min(8, availableParallelism());
@@ -151,8 +153,18 @@ export class ThreadPool implements HelperThreads {
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_LENGTH * Int32Array.BYTES_PER_ELEMENT));
     this.scalars = new Float64Array(new SharedArrayBuffer(SCALARS_LENGTH * Float64Array.BYTES_PER_ELEMENT));
     this.scratch = sharedFloat64(0);
-    const url = options.workerUrl ?? new URL('./threads-worker.js', import.meta.url);
-    for (let w = 1; w < threads; w++) {
+    this.workerUrl = options.workerUrl ?? new URL('./threads-worker.js', import.meta.url);
+  }
+
+  /**
+   * Starts the helpers — on the first product or update large enough to share (or {@link ready}),
+   * so that a process that trains only small networks never starts them.
+   */
+  private start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    const url = this.workerUrl;
+    for (let w = 1; w < this.threads; w++) {
       const { port1, port2 } = new MessageChannel();
       // No execArgv: the process's own flags (--input-type, --cpu-prof, …) are not the helper's.
       const worker = new Worker(url, {
@@ -171,6 +183,8 @@ export class ThreadPool implements HelperThreads {
       port1.unref();
       this.workers.push(worker);
       this.ports.push(port1);
+      // What the pool allocated before the helpers existed.
+      port1.postMessage({ generation: this.generation, panels: this.panels, scratch: this.scratch, register: [] });
     }
   }
 
@@ -179,8 +193,9 @@ export class ThreadPool implements HelperThreads {
     return Atomics.load(this.control, STARTED);
   }
 
-  /** Resolves once every helper has started, so that the next product is shared. */
+  /** Starts the helpers if they are not running yet, and resolves once every one has started, so that the next product is shared. */
   async ready(): Promise<void> {
+    this.start();
     const deadline = performance.now() + 30_000;
     while (this.startedHelpers < this.workers.length) {
       this.throwIfBroken();
@@ -197,6 +212,7 @@ export class ThreadPool implements HelperThreads {
 
   multiply(panels: Float64Array, bOffset: number, m: number, n: number, k: number, c: FloatArray): void {
     this.throwIfBroken();
+    this.start();
     const control = this.control;
     const rowPanels = Math.ceil(m / TILE_ROWS);
     const panelsPerChunk = Math.max(1, Math.ceil(rowPanels / Math.min(MAX_CHUNKS, this.threads * CHUNKS_PER_THREAD)));
@@ -257,7 +273,8 @@ export class ThreadPool implements HelperThreads {
 
   update(config: OptimizerConfig, theta: FloatArray, gradient: FloatArray, slots: readonly FloatArray[], accBetas: Float64Array): boolean {
     const length = theta.length;
-    if (length < this.minUpdateLength || this.workers.length === 0 || slots.length > 2) return false;
+    if (length < this.minUpdateLength || this.threads === 1 || slots.length > 2) return false;
+    this.start();
     const thetaId = this.idOf(theta);
     const gradientId = this.idOf(gradient);
     const slot0 = slots[0] === undefined ? -1 : this.idOf(slots[0]);

@@ -201,6 +201,16 @@ describe('twinprop inspect: the summary', () => {
     expect(text).toMatch(/^final metrics +epoch 2: train loss 0\.5000, train accuracy 0\.750, test loss 0\.6250, test accuracy 0\.500/m);
   });
 
+  it('shows the learning-rate schedule a run was trained with, in updates', async () => {
+    const path = join(ws.dir, 'scheduled.json');
+    // XOR's 4 rows in batches of 10: one update per epoch, so "every 10 epochs" is every 10 updates.
+    const trained = await run(['train', '--dataset', 'xor', '--hidden', '2', '--epochs', '20', '--lr-schedule', 'step', '--lr-decay-every', '10', '--out', path, '--quiet']);
+    expect(trained.code).toBe(0);
+    const report = await runJson<{ training: { schedule?: unknown } }>(['inspect', path, '--json']);
+    expect(report.training.schedule).toEqual({ kind: 'step', every: 10, factor: 0.5 });
+    expect((await run(['inspect', path])).stdout).toMatch(/^lr schedule +step: ×0\.5 every 10 steps$/m);
+  });
+
   it('counts the dead links the L1 clamp left in the optimizer state, and tells derived inputs from raw columns', async () => {
     // 3 derived inputs (X₁, X₁², sin X₂) → 1 tanh unit → 1 tanh output; links 1 and 3 of the first kernel are dead.
     const deadLinks = { dtype: 'float64', layers: [{ kernel: { shape: [3, 1], data: [1, 0, 1] }, bias: { shape: [1], data: [0] } }, { kernel: { shape: [1, 1], data: [0] }, bias: { shape: [1], data: [0] } }] };

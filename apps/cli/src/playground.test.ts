@@ -99,5 +99,8 @@ describe('twinprop train --playground', () => {
     await expectFailure(['train', '--playground', '#seed=0.5', '--hidden', '4'], 2, /--hidden cannot be given with --playground/);
     await expectFailure(['train', '--playground', '#seed=0.5', '--resume', 'x.json'], 2, /--resume is not supported with --playground/);
     await expectFailure(['train', '--playground', '#seed=0.5&x=false&y=false'], 2, /every input feature off/);
+    await expectFailure(['train', '--playground', '#seed=0.5&networkShape=100001'], 2, /networkShape=100001: .*limit/);
+    // 10% of 500 points is 50 training points; a batch of 60 never fills.
+    await expectFailure(['train', '--playground', '#seed=0.5&batchSize=60&percTrainData=10'], 2, /batchSize=60 is more than the 50 training points/);
   });
 });

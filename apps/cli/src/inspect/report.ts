@@ -1,4 +1,4 @@
-import type { OptimizerConfig, Regularization } from '@twinprop/core';
+import { describeSchedule, type OptimizerConfig, type Regularization } from '@twinprop/core';
 import { formatAccuracy, formatLoss, renderPairs, renderTable } from '@twinprop/toolkit';
 import { ACTIVITY_RULES, type LayerActivity } from './activity.js';
 import type { LayerRow, ModelSummary } from './summary.js';
@@ -74,6 +74,8 @@ export function settingsText(path: string, summary: ModelSummary): string {
   const state = summary.optimizerState;
   pairs.push(['optimizer', `${optimizerText(summary.training.optimizer)}${state === undefined ? '' : ` (state: step ${state.step})`}`]);
   pairs.push(['regularization', regularizationText(summary.training.regularization)]);
+  const schedule = summary.training.schedule;
+  if (schedule !== undefined && schedule.kind !== 'constant') pairs.push(['lr schedule', describeSchedule(schedule)]);
   pairs.push(['targets', summary.training.targets === 'signed' ? 'signed (labels −1 and +1; a row’s class is the sign of the output)' : 'zeroOne (class 1 is y = 1)']);
   if (summary.deadLinks !== undefined) {
     const { count, of, perLayer } = summary.deadLinks;

@@ -7,6 +7,7 @@ import {
   parameterCount,
   type Activation,
   type InputFeature,
+  type LearningRateSchedule,
   type ModelFile,
   type OptimizerConfig,
   type Regularization,
@@ -62,6 +63,8 @@ export interface ModelSummary {
     readonly loss: string;
     readonly optimizer: OptimizerConfig;
     readonly regularization: Regularization | undefined;
+    /** The learning-rate schedule (constant when the file has none). */
+    readonly schedule: LearningRateSchedule | undefined;
     /** `zeroOne` when the file does not say. */
     readonly targets: 'zeroOne' | 'signed';
   };
@@ -139,6 +142,7 @@ export function summarize(file: ModelFile): ModelSummary {
       loss: file.training.loss,
       optimizer: file.training.optimizer,
       regularization: file.training.regularization,
+      schedule: file.training.schedule,
       targets: file.training.targets ?? 'zeroOne',
     },
     metadata: {

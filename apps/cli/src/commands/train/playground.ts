@@ -10,6 +10,8 @@ import {
   initializeWeights,
   NonFiniteLossError,
   NonFiniteWeightsError,
+  SpecError,
+  validateSpec,
   type Batch,
   type DType,
   type EpochLog,
@@ -182,6 +184,18 @@ export async function runPlaygroundTrain(options: PlaygroundTrainOptions, reques
   const data = playgroundData(state);
   const spec = playgroundSpec(state);
   if (spec.inputSize === 0) throw new UsageError('the Playground URL turns every input feature off; the network needs at least one input');
+  try {
+    validateSpec(spec);
+  } catch (error) {
+    if (error instanceof SpecError) throw new UsageError(`networkShape=${state.networkShape.join(',')}: ${error.message}`);
+    throw error;
+  }
+  if (state.batchSize > data.train.x.rows) {
+    throw new UsageError(
+      `batchSize=${state.batchSize} is more than the ${data.train.x.rows} training points (percTrainData=${state.percTrainData}): ` +
+        'the Playground updates after every batchSize-th point, so it would never update',
+    );
+  }
   const firstWeights = initializeWeights(spec, data.random, 'float64', playgroundInitializers(state));
   const resolved = await engines.resolve(engineSelector(request, {}));
   const { engine } = resolved;

@@ -334,7 +334,8 @@ export class TfjsModel implements Model {
       const total = returnLoss ? this.totalLoss(data) : undefined;
       if (logits !== undefined) {
         activations = tf.keep(this.activate(this.spec.output.activation, logits));
-        logits.dispose();
+        // A linear output's activations are its logits, the same tensor: keep that one.
+        if (activations !== logits) logits.dispose();
       }
       if (deadLinks === undefined) {
         this.optimizer.apply(this.params, dLossDParams);

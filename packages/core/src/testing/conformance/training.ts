@@ -56,39 +56,52 @@ export const trainingArea: ConformanceArea = {
       },
     },
     {
-      name: 'trainStepWithOutputs gives the outputs before the update, and the same loss and update as trainStep',
+      name: 'trainStepWithOutputs gives the outputs before the update, and the same loss and update as trainStep (softmax, linear and sigmoid outputs)',
       run: async ({ engine, dtype, tolerance }) => {
-        const multi = mlp(2, [[4, 'tanh']], [3, 'softmax']);
-        const start = initializeWeights(multi, new Rng(47), dtype);
-        const all = randomBatch(multi, 'softmaxCrossEntropy', 9, new Rng(48), dtype);
-        const config = training('softmaxCrossEntropy', optimizer('adam', { learningRate: 0.05 }));
-        const [a, b] = [engine.createModel(multi, start, config), engine.createModel(multi, start, config)];
-        if (a.trainStepWithOutputs === undefined) {
-          // Optional: without it, fit's default train accuracy must be the full pass through predict.
-          const result = await fit(a, all, { epochs: 1, batchSize: 4, seed: 3, task: 'multiclass' });
-          expect(result.history[0]?.trainAccuracy).toBe(accuracy(a.predict(all.x), all.y));
+        // A linear output's activations are its logits: an engine must not lose them to the update.
+        const outputs = [
+          { output: [3, 'softmax'], loss: 'softmaxCrossEntropy' },
+          { output: [2, 'linear'], loss: 'meanSquaredError' },
+          { output: [1, 'sigmoid'], loss: 'binaryCrossEntropy' },
+        ] as const;
+        for (const { output, loss } of outputs) {
+          const spec = mlp(2, [[4, 'tanh']], [output[0], output[1]]);
+          const units = output[0];
+          const start = initializeWeights(spec, new Rng(47), dtype);
+          const all = randomBatch(spec, loss, 9, new Rng(48), dtype);
+          const config = training(loss, optimizer('adam', { learningRate: 0.05 }));
+          const [a, b] = [engine.createModel(spec, start, config), engine.createModel(spec, start, config)];
+          if (a.trainStepWithOutputs === undefined) {
+            // Optional: without it, fit's default train accuracy must be the full pass through predict.
+            if (loss === 'softmaxCrossEntropy') {
+              const result = await fit(a, all, { epochs: 1, batchSize: 4, seed: 3, task: 'multiclass' });
+              expect(result.history[0]?.trainAccuracy).toBe(accuracy(a.predict(all.x), all.y));
+            }
+            a.dispose();
+            b.dispose();
+            continue;
+          }
+          const [dataA, dataB] = [a.prepare(all), b.prepare(all)];
+          const order = Int32Array.from([4, 8, 0, 6, 2, 7, 1, 3, 5]);
+          for (const [first, end] of [[0, 4], [4, 9], [2, 7]] as const) {
+            const rows = Array.from(order.subarray(first, end));
+            const pick = (m: Matrix): Matrix => matrix(rows.length, m.cols, rows.flatMap((r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols))), dtype);
+            const before = a.predict(pick(all.x));
+            const out = new Float64Array((end - first) * units + 2).fill(-7);
+            const lossA = a.trainStepWithOutputs(dataA, { order, start: first, end }, out);
+            const lossB = b.trainStep(dataB, { order, start: first, end }, true);
+            expectClose(Array.from(out.subarray(0, (end - first) * units)), Array.from(before.data), tolerance.exact, `${output[1]} outputs`);
+            expect(Array.from(out.subarray((end - first) * units)), 'values past the batch are left alone').toEqual([-7, -7]);
+            expectClose([lossA], [lossB ?? Number.NaN], tolerance.exact, `${output[1]} loss`);
+            expectClose(weightsData(a.getWeights()), weightsData(b.getWeights()), tolerance.exact, `${output[1]} weights`);
+          }
+          // And the model trains on after it (nothing it needs was disposed).
+          expect(Number.isFinite(a.trainStep(dataA, { order, start: 0, end: 9 }, true) ?? Number.NaN)).toBe(true);
+          expectThrows(() => a.trainStepWithOutputs!(dataA, { order, start: 0, end: 4 }, new Float64Array(4 * units - 1)), ShapeError, 'outputs shorter than the batch');
+          for (const d of [dataA, dataB]) d.dispose();
           a.dispose();
           b.dispose();
-          return;
         }
-        const [dataA, dataB] = [a.prepare(all), b.prepare(all)];
-        const order = Int32Array.from([4, 8, 0, 6, 2, 7, 1, 3, 5]);
-        for (const [first, end] of [[0, 4], [4, 9], [2, 7]] as const) {
-          const rows = Array.from(order.subarray(first, end));
-          const pick = (m: Matrix): Matrix => matrix(rows.length, m.cols, rows.flatMap((r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols))), dtype);
-          const before = a.predict(pick(all.x));
-          const outputs = new Float64Array((end - first) * 3 + 2).fill(-7);
-          const lossA = a.trainStepWithOutputs(dataA, { order, start: first, end }, outputs);
-          const lossB = b.trainStep(dataB, { order, start: first, end }, true);
-          expectClose(Array.from(outputs.subarray(0, (end - first) * 3)), Array.from(before.data), tolerance.exact, 'outputs');
-          expect(Array.from(outputs.subarray((end - first) * 3)), 'values past the batch are left alone').toEqual([-7, -7]);
-          expectClose([lossA], [lossB ?? Number.NaN], tolerance.exact, 'loss');
-          expectClose(weightsData(a.getWeights()), weightsData(b.getWeights()), tolerance.exact, 'weights');
-        }
-        expectThrows(() => a.trainStepWithOutputs!(dataA, { order, start: 0, end: 4 }, new Float64Array(11)), ShapeError, 'outputs shorter than the batch');
-        for (const d of [dataA, dataB]) d.dispose();
-        a.dispose();
-        b.dispose();
       },
     },
     {

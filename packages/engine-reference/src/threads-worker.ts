@@ -30,6 +30,7 @@ import {
   FAULT,
   FAULT_EXIT,
   FAULT_NONE,
+  FAULT_SLOW,
   FAULT_THROW,
   JOB,
   JOB_EXIT,
@@ -149,6 +150,7 @@ function takeChunks(seq: number): void {
       const fault = Atomics.exchange(control, FAULT, FAULT_NONE);
       if (fault === FAULT_EXIT) process.exit(1);
       if (fault === FAULT_THROW) throw new Error('a planted fault (ThreadPool.plantFault)');
+      if (fault === FAULT_SLOW) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
       if (panels === undefined) throw new Error('no panels were posted');
       const first = chunk * panelsPerChunk;
       multiplyPanels(panels, bOffset, m, n, k, first, Math.min(rowPanels, first + panelsPerChunk), scratch);

@@ -266,6 +266,22 @@ describe('failures and shutdown', () => {
     });
   }
 
+  it('a helper that stalls in a chunk (a descheduled thread) pauses sharing; the results stay the same', async () => {
+    const pool = await startPool({ threads: 2, minMultiplyAdds: 0 });
+    const products = layerProducts('float32', 256, 400, 200);
+    const single = alone(pool, products);
+    pool.plantFault('slow');
+    let shared = products();
+    for (let attempt = 0; attempt < 500 && pool.backoffs === 0; attempt++) shared = products();
+    expect(pool.backoffs).toBe(1);
+    expect(countDifferent(shared, single)).toBe(0);
+    // The next 8 jobs run on the calling thread alone: not shared, and still the same.
+    const before = pool.sharedProducts;
+    const paused = products();
+    expect(pool.sharedProducts).toBe(before);
+    expect(countDifferent(paused, single)).toBe(0);
+  });
+
   it('helpers never keep a process alive', () => {
     const threads = fileURLToPath(new URL('../dist/threads.js', import.meta.url));
     const matrix = fileURLToPath(new URL('../dist/matrix.js', import.meta.url));

@@ -34,6 +34,7 @@ import {
   FAILED,
   FAULT,
   FAULT_EXIT,
+  FAULT_SLOW,
   FAULT_THROW,
   JOB,
   JOB_EXIT,
@@ -112,6 +113,11 @@ export class ThreadPool implements HelperThreads {
   sharedUpdates = 0;
   /** Milliseconds the calling thread spent waiting for helpers' chunks so far. */
   waitedMs = 0;
+  /** Times a helper held the calling thread up longer than it computed, so that the pool paused sharing. */
+  backoffs = 0;
+  /** Jobs still to run alone, and the length of the next pause ({@link judge}). */
+  private skipping = 0;
+  private pause = 0;
   /** Chunks of products the helpers computed so far. */
   helperChunks = 0;
   /** Chunks of parameter updates the helpers computed so far. */
@@ -215,6 +221,11 @@ export class ThreadPool implements HelperThreads {
     this.start();
     const control = this.control;
     const rowPanels = Math.ceil(m / TILE_ROWS);
+    if (this.backingOff()) {
+      multiplyPanels(panels, bOffset, m, n, k, 0, rowPanels, c);
+      return;
+    }
+    const started = performance.now();
     const panelsPerChunk = Math.max(1, Math.ceil(rowPanels / Math.min(MAX_CHUNKS, this.threads * CHUNKS_PER_THREAD)));
     const chunks = Math.ceil(rowPanels / panelsPerChunk);
     if (this.scratch.length < m * n) {
@@ -251,7 +262,7 @@ export class ThreadPool implements HelperThreads {
 
     // Wait for the helpers' chunks, then copy their rows of C.
     const theirs = chunks - taken;
-    this.waitForHelpers(theirs);
+    this.judge(performance.now() - started, this.waitForHelpers(theirs));
     this.throwIfBroken();
     this.sharedProducts++;
     this.helperChunks += theirs;
@@ -275,6 +286,7 @@ export class ThreadPool implements HelperThreads {
     const length = theta.length;
     if (length < this.minUpdateLength || this.threads === 1 || slots.length > 2) return false;
     this.start();
+    if (this.backingOff()) return false;
     const thetaId = this.idOf(theta);
     const gradientId = this.idOf(gradient);
     const slot0 = slots[0] === undefined ? -1 : this.idOf(slots[0]);
@@ -319,6 +331,7 @@ export class ThreadPool implements HelperThreads {
     Atomics.notify(control, SEQ);
 
     const total = Math.ceil(length / chunkLength);
+    const started = performance.now();
     let taken = 0;
     for (let chunk = claimChunk(control, tag, total); chunk >= 0; chunk = claimChunk(control, tag, total)) {
       const start = chunk * chunkLength;
@@ -326,23 +339,49 @@ export class ThreadPool implements HelperThreads {
       taken++;
     }
     const theirs = total - taken;
-    this.waitForHelpers(theirs);
+    this.judge(performance.now() - started, this.waitForHelpers(theirs));
     this.throwIfBroken();
     this.sharedUpdates++;
     this.helperUpdateChunks += theirs;
     return true;
   }
 
-  /** Waits until the helpers have finished `chunks` chunks of the current job (or one has failed). */
-  private waitForHelpers(chunks: number): void {
+  /** Waits until the helpers have finished `chunks` chunks of the current job (or one has failed); returns the milliseconds waited. */
+  private waitForHelpers(chunks: number): number {
     const control = this.control;
-    if (Atomics.load(control, DONE) >= chunks) return;
+    if (Atomics.load(control, DONE) >= chunks) return 0;
     const started = performance.now();
     for (let done = Atomics.load(control, DONE); done < chunks; done = Atomics.load(control, DONE)) {
       this.throwIfBroken();
       Atomics.wait(control, DONE, done, 100);
     }
-    this.waitedMs += performance.now() - started;
+    const waited = performance.now() - started;
+    this.waitedMs += waited;
+    return waited;
+  }
+
+  /**
+   * On a busy machine a helper can be descheduled in the middle of a chunk, and the calling thread
+   * then waits for it longer than it computed itself — sharing made the job slower. When that
+   * happens the pool computes the next jobs alone (8, then twice as many each time it happens
+   * again, up to 256) before it tries sharing again; jobs where waiting stayed short bring the
+   * pause back down. The results do not depend on it: each element is the same sum either way.
+   */
+  private judge(ownMs: number, waitedMs: number): void {
+    if (waitedMs > ownMs) {
+      this.pause = Math.min(256, Math.max(8, this.pause * 2));
+      this.skipping = this.pause;
+      this.backoffs++;
+    } else if (waitedMs < ownMs / 4) {
+      this.pause >>= 1;
+    }
+  }
+
+  /** Whether this job runs on the calling thread alone (see {@link judge}). */
+  private backingOff(): boolean {
+    if (this.skipping === 0) return false;
+    this.skipping--;
+    return true;
   }
 
   /** The helpers' id of a shared array (registering it on first use), or −1 for an array that is not shared. */
@@ -359,11 +398,12 @@ export class ThreadPool implements HelperThreads {
   }
 
   /**
-   * A test seam: the next chunk a helper takes throws (`'throw'`) or ends the helper's thread
-   * (`'exit'`), so that tests can check the failure surfaces as an error.
+   * A test seam: the next chunk a helper takes throws (`'throw'`), ends the helper's thread
+   * (`'exit'`) or stalls for 100 ms (`'slow'`), so that tests can check the failure surfaces as an
+   * error and a stall pauses sharing.
    */
-  plantFault(kind: 'throw' | 'exit'): void {
-    Atomics.store(this.control, FAULT, kind === 'throw' ? FAULT_THROW : FAULT_EXIT);
+  plantFault(kind: 'throw' | 'exit' | 'slow'): void {
+    Atomics.store(this.control, FAULT, kind === 'throw' ? FAULT_THROW : kind === 'exit' ? FAULT_EXIT : FAULT_SLOW);
   }
 
   /** Stops the helpers (and uninstalls the pool if {@link enableThreads} installed it). Idempotent. */

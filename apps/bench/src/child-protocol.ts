@@ -19,7 +19,8 @@ export type ChildTask =
   | { readonly kind: 'load'; readonly dataset: 'mnist' | 'iris' }
   | { readonly kind: 'csv'; readonly path: string }
   | { readonly kind: 'profile'; readonly workload: WorkloadId; readonly engine: ContenderId; readonly ms: number; readonly top: number }
-  | { readonly kind: 'adapter'; readonly workload: WorkloadId; readonly backend: 'wasm' | 'cpu'; readonly repetitions: number; readonly stepsPerRepetition: number };
+  | { readonly kind: 'adapter'; readonly workload: WorkloadId; readonly backend: 'wasm' | 'cpu'; readonly repetitions: number; readonly stepsPerRepetition: number }
+  | { readonly kind: 'peak'; readonly repetitions: number; readonly threads?: number };
 
 export interface LoadChildResult {
   readonly rows: number;

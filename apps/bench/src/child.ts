@@ -13,6 +13,7 @@ import { createRunner, initialWeights, type Runner } from './runners.js';
 import { median, summarize } from './stats.js';
 import { rotate } from './measure.js';
 import { isWorkloadId, loadWorkloadData, workload } from './workloads.js';
+import { measurePeak } from './peak.js';
 import { RESULT_MARKER, type ChildTask, type CsvChildResult, type LoadChildResult } from './child-protocol.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -253,6 +254,8 @@ async function run(task: ChildTask): Promise<unknown> {
       return profile(task);
     case 'adapter':
       return adapter(task);
+    case 'peak':
+      return measurePeak(task.repetitions, task.threads);
   }
 }
 

@@ -3,6 +3,7 @@ import { positiveInteger } from '@twinprop/toolkit';
 import { CONTENDER_IDS, isContenderId } from './contenders.js';
 import { FULL, QUICK } from './plan.js';
 import type { BenchOptions, ProfileRequest } from './run.js';
+import { isUserScenarioId, USER_SCENARIO_IDS } from './user-path.js';
 import { isWorkloadId, WORKLOAD_IDS } from './workloads.js';
 
 /** The parsed command line: what to run, and where the JSON goes. */
@@ -23,6 +24,11 @@ interface CliOptions {
   alloc: boolean;
   profile?: ProfileRequest[];
   diagnose?: boolean;
+  user?: string[] | false;
+  userBackends?: string[];
+  userRepetitions?: number;
+  threads?: number;
+  peak: boolean;
 }
 
 /** A comma-separated subset of `known`. */
@@ -60,6 +66,12 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     .option('--profile <workload:engine>', 'CPU-profile a contender (default engine reference/float32); repeatable', profileRequest)
     .option('--diagnose', 'after the run, profile the reference engine and diagnose missed adapter targets (default in a full run)')
     .option('--no-diagnose', 'skip the diagnosis')
+    .option('--user <scenarios>', `user-path scenarios (whole-process runs of twinprop train, fit and tfjs-layers fit): some of ${USER_SCENARIO_IDS.join(', ')}`, idList(isUserScenarioId, USER_SCENARIO_IDS))
+    .option('--no-user', 'skip the user path')
+    .option('--user-backends <names>', 'tfjs backends of the user path (default: wasm,cpu; quick: wasm)', (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+    .option('--user-repetitions <n>', 'whole-process runs of each user-path contender', positiveInteger)
+    .option('--no-peak', 'skip the clock, scalar-ceiling and kernel GFLOP/s measurement')
+    .option('--threads <n>', "threads for the reference engine's large products in the interleaved run (default: every core; 1: one)", positiveInteger)
     .allowExcessArguments(false);
   program.parse(argv, { from: 'user' });
   const options = program.opts<CliOptions>();
@@ -76,6 +88,20 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       alloc: options.alloc,
       profiles: options.profile ?? [],
       diagnose: options.diagnose ?? plan.mode === 'full',
+      userPath: userPathOptions(plan, options),
+      threads: options.threads,
+      peak: options.peak,
     },
+  };
+}
+
+/** The user path the flags ask for (`--no-user`: none). */
+function userPathOptions(plan: BenchOptions['plan'], options: CliOptions): BenchOptions['userPath'] {
+  const chosen = options.user;
+  if (chosen === false) return undefined;
+  return {
+    repetitions: options.userRepetitions ?? plan.userPath.repetitions,
+    backends: options.userBackends ?? plan.userPath.backends,
+    scenarios: plan.userPath.scenarios.filter((s) => chosen === undefined || chosen.includes(s.id)),
   };
 }

@@ -1,5 +1,6 @@
 import type { ContenderId } from './contenders.js';
 import type { MeasureSettings } from './measure.js';
+import type { UserScenarioId } from './user-path.js';
 import { WORKLOAD_IDS, type WorkloadId } from './workloads.js';
 
 /** How long and how often a run measures each part: the full run and `--quick`. */
@@ -19,6 +20,12 @@ export interface Plan {
   /** Rows predicted per call on the MNIST workloads (the held-out part has 2,000). */
   readonly mnistPredictRows: number;
   readonly profileMs: number;
+  /** The user path: whole-process runs, `repetitions` of each contender, on these tfjs backends. */
+  readonly userPath: {
+    readonly repetitions: number;
+    readonly scenarios: ReadonlyArray<{ readonly id: UserScenarioId; readonly epochs: number }>;
+    readonly backends: readonly string[];
+  };
 }
 
 export const FULL: Plan = {
@@ -38,6 +45,15 @@ export const FULL: Plan = {
   ],
   mnistPredictRows: 2000,
   profileMs: 5000,
+  userPath: {
+    repetitions: 3,
+    scenarios: [
+      { id: 'mnist', epochs: 10 },
+      { id: 'mnist-sgd', epochs: 3 },
+      { id: 'playground', epochs: 100 },
+    ],
+    backends: ['wasm', 'cpu'],
+  },
 };
 
 export const QUICK: Plan = {
@@ -53,6 +69,15 @@ export const QUICK: Plan = {
   ],
   mnistPredictRows: 500,
   profileMs: 1500,
+  userPath: {
+    repetitions: 1,
+    scenarios: [
+      { id: 'mnist', epochs: 2 },
+      { id: 'mnist-sgd', epochs: 3 },
+      { id: 'playground', epochs: 20 },
+    ],
+    backends: ['wasm'],
+  },
 };
 
 export const MEMORY_METHOD =

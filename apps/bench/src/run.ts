@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeSpec, type Matrix } from '@twinprop/core';
 import { writeSyntheticCsv } from '@twinprop/datasets';
-import { describeEnvironment } from '@twinprop/toolkit';
+import { describeEnvironment, useReferenceThreads } from '@twinprop/toolkit';
 import { runChild, type ChildTask, type CsvChildResult, type LoadChildResult } from './child-protocol.js';
 import { contenderAvailability, type ContenderAvailability, type ContenderId } from './contenders.js';
 import { FLOP_FORMULA, forwardFlops, trainStepFlops } from './flops.js';
@@ -30,6 +30,8 @@ import {
 } from './report/types.js';
 import { createRunner, initialWeights, type Runner } from './runners.js';
 import { summarize } from './stats.js';
+import type { PeakResult } from './peak.js';
+import { runUserScenario, userContenders, userScenario, type UserScenarioResult } from './user-path.js';
 import { loadWorkloadData, workload, type WorkloadId } from './workloads.js';
 
 /** A contender to CPU-profile on a workload (`--profile workload:engine`). */
@@ -51,6 +53,12 @@ export interface BenchOptions {
   readonly profiles: readonly ProfileRequest[];
   /** Profile the reference engine and diagnose missed adapter targets after the run. */
   readonly diagnose: boolean;
+  /** Whole-process runs (user-path.ts), or undefined to skip them. */
+  readonly userPath: Plan['userPath'] | undefined;
+  /** Threads for the reference engine in this process (undefined: every core). */
+  readonly threads: number | undefined;
+  /** Measure the clock, the scalar ceiling and the kernel (peak.ts). */
+  readonly peak: boolean;
 }
 
 type Log = (line: string) => void;
@@ -212,6 +220,10 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
   const started = performance.now();
   const startedAt = new Date().toISOString();
 
+  // The reference engine as a Node.js app runs it: its large products shared by every core.
+  const pool = useReferenceThreads(options.threads);
+  await pool.ready();
+  log(`reference engine: ${pool.threads} thread(s) for products of ≥ ${pool.minMultiplyAdds} multiply-adds`);
   const engines: ContenderAvailability[] = await contenderAvailability(options.contenders);
   for (const e of engines) log(`engine ${e.engine}: ${e.available ? e.detail : `unavailable — ${e.reason.split('. ')[0] ?? ''}`}`);
   const usable = engines.filter((e) => e.available).map((e) => e.engine);
@@ -219,10 +231,27 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
   const results: WorkloadResult[] = [];
   for (const id of workloads) results.push(await benchWorkload(id, usable, options, log));
 
+  let peak: PeakResult | undefined;
+  if (options.peak) {
+    try {
+      peak = await runChild<PeakResult>({ kind: 'peak', repetitions: plan.measure.repetitions, ...(options.threads === undefined ? {} : { threads: options.threads }) });
+      log(`peak: clock ${peak.clockGHz.median.toFixed(2)} GHz, JavaScript scalar ceiling ${peak.scalarGflops.median.toFixed(1)} GFLOP/s per thread`);
+    } catch (error) {
+      log(`peak: ${errorText(error)}`);
+    }
+  }
+
+  const userPath: UserScenarioResult[] = [];
+  for (const s of options.userPath?.scenarios ?? []) {
+    const scenario = userScenario(s.id, s.epochs);
+    log(`user path ${scenario.id}: ${scenario.title}, ${s.epochs} epochs, ${options.userPath?.repetitions ?? 0} whole-process runs of each contender`);
+    userPath.push(await runUserScenario(scenario, userContenders(s.id, options.userPath?.backends ?? []), options.userPath?.repetitions ?? 1, log));
+  }
+
   const data = options.data ? await benchData(plan, log) : undefined;
   const allocation = options.alloc ? await benchAllocation(plan, workloads, log) : undefined;
   const ratios = computeRatios(results);
-  const targets = evaluateTargets(results, ratios, allocation);
+  const targets = evaluateTargets(results, ratios, allocation, userPath);
 
   // Diagnosis: where the reference engine's time goes, and what a missed adapter target costs.
   const profileRequests = [...options.profiles];
@@ -242,11 +271,13 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
     machine,
     versions: { node: process.versions.node, ...packages },
     flopFormula: FLOP_FORMULA,
-    settings: { ...options.measure, memoryMethod: options.memory ? MEMORY_METHOD : 'not measured (--no-memory)' },
+    settings: { ...options.measure, memoryMethod: options.memory ? MEMORY_METHOD : 'not measured (--no-memory)', referenceThreads: pool.threads },
     engines,
     workloads: results,
     ratios,
     targets,
+    ...(peak === undefined ? {} : { peak }),
+    ...(userPath.length === 0 ? {} : { userPath }),
     ...(data === undefined ? {} : { data }),
     ...(allocation === undefined ? {} : { allocation }),
     ...(profiles.length === 0 ? {} : { profiles }),

@@ -74,6 +74,45 @@ describe('train', () => {
   });
 });
 
+describe('train: --train-eval and --threads', () => {
+  it("takes each epoch's train accuracy from its batches by default, from the whole training set with --train-eval full, and none with none; the model is the same", async () => {
+    const trained = async (mode: string | undefined) => {
+      const out = join(work.dir, `iris-${mode ?? 'default'}.json`);
+      const json = await runJson(['train', '--dataset', 'iris', '--hidden', '8', '--epochs', '5', '--out', out, '--json', ...(mode === undefined ? [] : ['--train-eval', mode])]);
+      return { json, model: await readModel(out) };
+    };
+    const [byDefault, batches, full, none] = await Promise.all([trained(undefined), trained('batches'), trained('full'), trained('none')]);
+    // The run's per-epoch history, as the model file stores it (metadata.extra.history).
+    const accuracies = (r: typeof full): unknown[] =>
+      ((r.model.metadata as { extra?: { history?: Array<{ trainAccuracy?: number }> } }).extra?.history ?? []).map((h) => h.trainAccuracy);
+    expect(accuracies(byDefault)).toEqual(accuracies(batches));
+    // Epoch 1's batches are judged as the model improves during the epoch: not the after-epoch accuracy.
+    expect(accuracies(batches)?.[0]).not.toBe(accuracies(full)?.[0]);
+    expect(accuracies(none)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    // How the accuracy is measured changes nothing else: same weights, same final report.
+    for (const other of [batches, full, none]) {
+      expect(other.model.weights).toEqual(byDefault.model.weights);
+      expect(other.json.testAccuracy).toBe(byDefault.json.testAccuracy);
+      expect(other.json.trainAccuracy).toBe(byDefault.json.trainAccuracy);
+    }
+    await expectFailure(['train', '--dataset', 'iris', '--train-eval', 'sometimes'], 2, /--train-eval.*sometimes.*batches, full, none/);
+  });
+
+  it('trains bit-identical models on 1 and 2 threads (products large enough to be shared)', async () => {
+    // 500 digits, 784-128-10: each batch's first-layer products are ≥ 2^18 multiply-adds, so the helper shares them.
+    const trained = async (threads: number) => {
+      const out = join(work.dir, `mnist-${threads}.json`);
+      const json = await runJson(['train', '--dataset', 'mnist', '--points', '500', '--hidden', '128', '--activation', 'relu', '--epochs', '2', '--batch-size', '64', '--threads', String(threads), '--out', out, '--json']);
+      return { json, model: await readModel(out) };
+    };
+    const [one, two] = [await trained(1), await trained(2)];
+    expect(two.model.weights).toEqual(one.model.weights);
+    expect(two.model.optimizerState).toEqual(one.model.optimizerState);
+    for (const key of ['trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy']) expect(two.json[key]).toBe(one.json[key]);
+    await expectFailure(['train', '--dataset', 'xor', '--threads', '0'], 2, /--threads/);
+  });
+});
+
 describe('CSV data', () => {
   it('trains on a CSV with a named label column, standardizes it, and predicts a CSV with columns in another order', async () => {
     const csv = join(work.dir, 'parts.csv');

@@ -1,4 +1,4 @@
-import type { Batch, BatchRows, Engine, LossAndGradients, Model, PreparedData } from './engine.js';
+import type { Batch, BatchRows, Engine, Evaluation, LossAndGradients, Model, PreparedData } from './engine.js';
 import type { OptimizerState } from './optimizer.js';
 import type { DType, Matrix, Weights } from './weights.js';
 
@@ -6,6 +6,10 @@ import type { DType, Matrix, Weights } from './weights.js';
  * A model that forwards everything to `inner`. Subclass it and override what a planted fault
  * breaks, to check that a test suite or a comparison notices — a check that cannot fail proves
  * nothing.
+ *
+ * Of the optional methods it offers `evaluate` through its own `loss` and `predict` (so an
+ * override of either is seen), and not `trainStepWithOutputs` (which would bypass an overridden
+ * `trainStep`): `fit` then evaluates train accuracy with a full pass through `predict`.
  */
 export class DelegatingModel implements Model {
   readonly spec: Model['spec'];
@@ -27,6 +31,9 @@ export class DelegatingModel implements Model {
   }
   loss(batch: Batch): number {
     return this.inner.loss(batch);
+  }
+  evaluate(batch: Batch): Evaluation {
+    return { loss: this.loss(batch), outputs: this.predict(batch.x) };
   }
   lossAndGradients(batch: Batch): LossAndGradients {
     return this.inner.lossAndGradients(batch);

@@ -130,6 +130,19 @@ export interface Model {
    * `undefined`.
    */
   trainStep(data: PreparedData, rows: BatchRows, returnLoss?: boolean): number | undefined;
+  /**
+   * Optional: `trainStep(data, rows, true)` that also copies the batch's output-layer activations,
+   * as the forward pass before the update computed them, into `outputs`: row r (of the
+   * `rows.end − rows.start` rows) is data row `rows.order[rows.start + r]`, [rows × output units]
+   * row-major, in `outputs`' own precision. Returns the loss. {@link fit} uses it to count train
+   * accuracy over the epoch's own batches instead of a second pass over the training set.
+   */
+  trainStepWithOutputs?(data: PreparedData, rows: BatchRows, outputs: Float64Array): number;
+  /**
+   * Optional: what `loss(batch)` and `predict(batch.x)` return, from one forward pass. {@link fit}
+   * and `evaluateModel` use it when present.
+   */
+  evaluate?(batch: Batch): Evaluation;
 
   getWeights(): Weights;
   setWeights(weights: Weights): void;
@@ -138,6 +151,14 @@ export interface Model {
 
   /** Frees everything the model holds (tensors, buffers). The model is unusable afterwards. */
   dispose(): void;
+}
+
+/** Loss and outputs of one forward pass over a batch ({@link Model.evaluate}). */
+export interface Evaluation {
+  /** Mean loss over the batch plus regularization, as {@link Model.loss} returns it. */
+  readonly loss: number;
+  /** Output-layer activations, rows × output units, as {@link Model.predict} returns them. */
+  readonly outputs: Matrix;
 }
 
 /** What identifies an engine — its name, compute backend and dtype — and so every model it creates. */

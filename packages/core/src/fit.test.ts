@@ -207,3 +207,119 @@ describe("partialBatch 'carry' (the TensorFlow Playground's batching)", () => {
     await expect(fit(new LinearModel(), rows7, { epochs: 1, batchSize: 2, seed: 1, partialBatch: 'keep' as 'carry' })).rejects.toThrow(/partialBatch must be/);
   });
 });
+
+/**
+ * A classifier double whose output for row x is its "belief" b(x) = x + shift (one sigmoid-like
+ * unit, class 1 when > 0.5); every step adds `drift` to the shift, so the outputs of a batch before
+ * its update differ from the outputs after the epoch. Counts which evaluation paths fit used.
+ */
+class DriftingClassifier extends LinearModel {
+  shift = 0;
+  calls = { predictRows: 0, loss: 0, evaluate: 0, withOutputs: 0, trainStep: 0 };
+  constructor(
+    private readonly drift: number,
+    private readonly offersOutputs: boolean,
+  ) {
+    super();
+    if (!offersOutputs) (this as { trainStepWithOutputs?: unknown }).trainStepWithOutputs = undefined;
+  }
+  override predict(x: Matrix): Matrix {
+    this.calls.predictRows += x.rows;
+    return matrix(x.rows, 1, Array.from(x.data, (v) => v + this.shift));
+  }
+  override loss(): number {
+    this.calls.loss++;
+    return 0.25;
+  }
+  evaluate(batch: Batch): { loss: number; outputs: Matrix } {
+    this.calls.evaluate++;
+    return { loss: 0.25, outputs: matrix(batch.x.rows, 1, Array.from(batch.x.data, (v) => v + this.shift)) };
+  }
+  override trainStep(): number {
+    this.calls.trainStep++;
+    this.shift += this.drift;
+    return 0.5;
+  }
+  trainStepWithOutputs(data: PreparedData, rows: BatchRows, outputs: Float64Array): number {
+    this.calls.withOutputs++;
+    const { batch } = data as PreparedData & { batch: Batch };
+    for (let r = rows.start; r < rows.end; r++) outputs[r - rows.start] = (batch.x.data[rows.order[r]!] ?? 0) + this.shift;
+    this.shift += this.drift;
+    return 0.5;
+  }
+}
+
+describe('fit: train accuracy (trainEvaluation)', () => {
+  // 10 points x = 0, 0.1, …, 0.9, class 1 when x ≥ 0.35: with shift 0 the model (x > 0.5) gets x = 0.4 and 0.5 wrong.
+  const points: Batch = { x: matrix(10, 1, xs), y: matrix(10, 1, xs.map((x) => (x >= 0.35 ? 1 : 0))) };
+
+  it("'batches' (the default) counts each batch's outputs before its update, with no pass over the training set", async () => {
+    // Drift 0.1 per step, batches of 5: the first batch is judged at shift 0, the second at 0.1; after the epoch the shift is 0.2.
+    const model = new DriftingClassifier(0.1, true);
+    const result = await fit(model, points, { epochs: 1, batchSize: 5, seed: 1, task: 'binary', shuffle: false });
+    expect(model.calls.withOutputs).toBe(2);
+    expect(model.calls.trainStep).toBe(0);
+    expect(model.calls.predictRows).toBe(0);
+    // Rows 0–4 at shift 0: x = 0.4 wrong (0.4 ≯ 0.5, class 1). Rows 5–9 at shift 0.1: all right. 9 of 10.
+    expect(result.history[0]?.trainAccuracy).toBeCloseTo(0.9, 12);
+  });
+
+  it("'full' predicts the whole training set after the epoch, with the weights the epoch ended with", async () => {
+    const model = new DriftingClassifier(0.1, true);
+    const result = await fit(model, points, { epochs: 1, batchSize: 5, seed: 1, task: 'binary', shuffle: false, trainEvaluation: 'full' });
+    expect(model.calls.trainStep).toBe(2);
+    expect(model.calls.withOutputs).toBe(0);
+    expect(model.calls.predictRows).toBe(10);
+    // At shift 0.2 the model says class 1 for x ≥ 0.4 (0.3 + 0.2 = 0.5 is not > 0.5): all 10 right (from the batches it would be 0.9).
+    expect(result.history[0]?.trainAccuracy).toBe(1);
+  });
+
+  it("'none' computes no train accuracy", async () => {
+    const model = new DriftingClassifier(0.1, true);
+    const result = await fit(model, points, { epochs: 2, batchSize: 5, seed: 1, task: 'binary', trainEvaluation: 'none' });
+    expect(result.history.map((h) => h.trainAccuracy)).toEqual([undefined, undefined]);
+    expect(model.calls.predictRows).toBe(0);
+    expect(model.calls.withOutputs).toBe(0);
+  });
+
+  it("an engine without trainStepWithOutputs gets 'full' under 'batches'", async () => {
+    const model = new DriftingClassifier(0.1, false);
+    const result = await fit(model, points, { epochs: 1, batchSize: 5, seed: 1, task: 'binary', shuffle: false });
+    expect(model.calls.trainStep).toBe(2);
+    expect(model.calls.predictRows).toBe(10);
+    expect(result.history[0]?.trainAccuracy).toBe(1);
+  });
+
+  it('evaluates the test set with one evaluate() call per epoch where the engine offers it, else loss() and predict()', async () => {
+    const test: Batch = { x: matrix(4, 1, [0.1, 0.45, 0.6, 0.9]), y: matrix(4, 1, [0, 1, 1, 1]) };
+    const withEvaluate = new DriftingClassifier(0, true);
+    const a = await fit(withEvaluate, points, { epochs: 3, batchSize: 5, seed: 1, task: 'binary', test });
+    expect(withEvaluate.calls.evaluate).toBe(3);
+    expect(withEvaluate.calls.loss).toBe(0);
+    expect(a.history.map((h) => [h.testLoss, h.testAccuracy])).toEqual([[0.25, 0.75], [0.25, 0.75], [0.25, 0.75]]);
+    const without = new DriftingClassifier(0, true);
+    (without as { evaluate?: unknown }).evaluate = undefined;
+    const b = await fit(without, points, { epochs: 3, batchSize: 5, seed: 1, task: 'binary', test });
+    expect(without.calls.loss).toBe(3);
+    expect(without.calls.predictRows).toBe(12);
+    expect(b.history.map((h) => [h.testLoss, h.testAccuracy])).toEqual(a.history.map((h) => [h.testLoss, h.testAccuracy]));
+  });
+
+  it("counts a carried first batch (partialBatch 'carry') whole: its rows are more than batchSize", async () => {
+    const model = new DriftingClassifier(0, true);
+    // 10 rows, batches of 4: epoch 1 trains 8 rows, epoch 2 first takes the 2 left over plus 4.
+    const result = await fit(model, points, { epochs: 2, batchSize: 4, seed: 1, task: 'binary', partialBatch: 'carry' });
+    expect(model.calls.withOutputs).toBe(4);
+    // At shift 0 every row but x = 0.4 and 0.5 (rows 4 and 5) is right.
+    const right = (rows: ArrayLike<number>): number => Array.from(rows).filter((r) => r !== 4 && r !== 5).length;
+    const [first, second] = [epochOrder(10, 1, 1), epochOrder(10, 1, 2)];
+    const epoch2 = [...first.subarray(8), ...second.subarray(0, 8)];
+    expect(result.history.map((h) => h.trainAccuracy)).toEqual([right(first.subarray(0, 8)) / 8, right(epoch2) / 10]);
+  });
+
+  it('refuses an unknown trainEvaluation', async () => {
+    await expect(fit(new DriftingClassifier(0, true), points, { epochs: 1, batchSize: 5, seed: 1, trainEvaluation: 'sometimes' as never })).rejects.toThrow(
+      /trainEvaluation must be one of batches, full, none/,
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import { earlyStoppingFor, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping.js';
 import type { Batch, Model, PreparedData } from './engine.js';
 import { NonFiniteLossError, NonFiniteWeightsError, ShapeError } from './errors.js';
-import { accuracy, classThreshold, meanSquaredError } from './metrics.js';
+import { accuracy, classThreshold, countCorrect, meanSquaredError } from './metrics.js';
 import { deriveSeed, Rng } from './rng.js';
 import { namedParameters } from './weights.js';
 
@@ -10,7 +10,13 @@ export interface EpochLog {
   readonly epoch: number;
   /** Mean over the epoch's batches of the loss before each update (weighted by batch size). */
   readonly trainLoss: number;
-  /** Accuracy on the whole training set after the epoch (classification only). */
+  /**
+   * Training accuracy (classification only), as {@link FitOptions.trainEvaluation} says: by default
+   * the fraction of the epoch's training rows that the model classified correctly in the forward
+   * pass of their own batch, before that batch's update — counted like `trainLoss`, and like
+   * Keras's and TensorFlow.js's `acc`; with `'full'` the accuracy on the whole training set after
+   * the epoch; absent with `'none'`.
+   */
   readonly trainAccuracy?: number;
   /** Loss on `validation` after the epoch (when there is one). */
   readonly validationLoss?: number;
@@ -32,6 +38,20 @@ export interface BatchLog {
   readonly batch: number;
   readonly loss: number;
 }
+
+/**
+ * How {@link fit} computes each epoch's `trainAccuracy`:
+ * - `'batches'` (default): from the epoch's own batches (the outputs of each batch's forward pass,
+ *   before its update), at no extra cost. An engine without `Model.trainStepWithOutputs` gets
+ *   `'full'` instead. After a resume in mid-epoch, that epoch counts the batches trained since.
+ * - `'full'`: one more forward pass over the whole training set after each epoch (what `fit`
+ *   did by default until `trainEvaluation` existed; on a large training set it makes each epoch
+ *   up to half again as long).
+ * - `'none'`: not computed.
+ */
+export type TrainEvaluation = 'batches' | 'full' | 'none';
+
+export const TRAIN_EVALUATIONS: readonly TrainEvaluation[] = ['batches', 'full', 'none'];
 
 export interface FitOptions {
   /** Epoch number to train up to (counting `initialEpoch`). */
@@ -71,6 +91,8 @@ export interface FitOptions {
   readonly initialEarlyStopping?: EarlyStoppingState;
   /** Classification metrics (accuracy) are computed unless the task is `regression`. */
   readonly task?: 'binary' | 'multiclass' | 'regression';
+  /** How each epoch's `trainAccuracy` is computed (default `'batches'`; see {@link TrainEvaluation}). */
+  readonly trainEvaluation?: TrainEvaluation;
   /** Epochs already completed (to resume a checkpoint). */
   readonly initialEpoch?: number;
   /** Batches of epoch `initialEpoch + 1` already completed (to resume mid-epoch). */
@@ -129,14 +151,13 @@ export function epochOrder(rows: number, seed: number, epoch: number, shuffle = 
   return new Rng(deriveSeed(seed, `shuffle/epoch/${epoch}`)).permutation(rows);
 }
 
-/** Loss and accuracy (or MSE) of `model` on `data`, without training. */
+/** Loss and accuracy (or MSE) of `model` on `data`, without training: one forward pass where the engine offers `Model.evaluate`. */
 export function evaluateModel(
   model: Model,
   data: Batch,
   task: 'binary' | 'multiclass' | 'regression' = 'binary',
 ): { loss: number; accuracy?: number; mse?: number } {
-  const loss = model.loss(data);
-  const outputs = model.predict(data.x);
+  const { loss, outputs } = model.evaluate?.(data) ?? { loss: model.loss(data), outputs: model.predict(data.x) };
   return task === 'regression'
     ? { loss, mse: meanSquaredError(outputs, data.y) }
     : { loss, accuracy: accuracy(outputs, data.y, classThreshold(model.training.targets)) };
@@ -182,9 +203,11 @@ function yieldToEventLoop(): Promise<void> {
  * weights are not finite at the end of an epoch or where training stops (the last update of an
  * epoch is followed by no loss that would show it).
  *
- * With `validation`, each epoch is also evaluated there; with `earlyStopping`, training stops once
- * the monitored metric has not improved for `patience` epochs and the model gets the best epoch's
- * weights and optimizer state back — the very model a run of `bestEpoch` epochs would have.
+ * After each epoch it evaluates: `trainAccuracy` as `trainEvaluation` says (by default from the
+ * epoch's own batches), and on `validation` and `test` the loss and accuracy (or MSE), each from
+ * one forward pass. With `earlyStopping`, training stops once the monitored metric has not
+ * improved for `patience` epochs and the model gets the best epoch's weights and optimizer state
+ * back — the very model a run of `bestEpoch` epochs would have.
  */
 export async function fit(model: Model, train: Batch, options: FitOptions): Promise<FitResult> {
   const rows = train.x.rows;
@@ -205,6 +228,13 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
   const orderOf = (e: number): Int32Array => (options.order ?? epochOrder)(rows, options.seed, e, options.shuffle ?? true);
   const threshold = classThreshold(model.training.targets);
   const task = options.task ?? 'binary';
+  const trainEvaluation = task === 'regression' ? 'none' : (options.trainEvaluation ?? 'batches');
+  if (!TRAIN_EVALUATIONS.includes(trainEvaluation)) {
+    throw new ShapeError(`trainEvaluation must be one of ${TRAIN_EVALUATIONS.join(', ')} (got ${String(trainEvaluation)})`);
+  }
+  // Train accuracy from the batches: each step's outputs land here ([batch rows × units]; a carried first batch has up to `leftover` more).
+  const batchOutputs =
+    trainEvaluation === 'batches' && model.trainStepWithOutputs !== undefined ? new Float64Array((batchSize + leftover) * train.y.cols) : undefined;
   const history: EpochLog[] = [];
   const started = performance.now();
   let trainingMs = 0;
@@ -230,6 +260,7 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
       const carried = leftover > 0 && current > 1 ? carriedRows(orderOf(current - 1), order, leftover, batchSize) : undefined;
       let lossSum = 0;
       let lossRows = 0;
+      let correctRows = 0;
       batchesCompleted = firstBatch;
       for (let b = firstBatch; b < batchesPerEpoch; b++) {
         if (options.signal?.aborted === true) {
@@ -241,16 +272,22 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
         const end = Math.min(rows, start + batchSize);
         const batch = b === 0 && carried !== undefined ? { order: carried, start: 0, end: carried.length } : { order, start, end };
         const t0 = performance.now();
-        const loss = model.trainStep(data, batch, true) ?? Number.NaN;
-        trainingMs += performance.now() - t0;
+        const loss =
+          batchOutputs === undefined
+            ? (model.trainStep(data, batch, true) ?? Number.NaN)
+            : model.trainStepWithOutputs!(data, batch, batchOutputs);
+        // One clock read after the step serves both the training time and the yield below.
+        const t1 = performance.now();
+        trainingMs += t1 - t0;
         const batchRows = batch.end - batch.start;
+        if (batchOutputs !== undefined) correctRows += countCorrect(batchOutputs, train.y, batch.order, batch.start, batchRows, threshold);
         samples += batchRows;
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(current, b + 1, loss);
         lossSum += loss * batchRows;
         lossRows += batchRows;
         batchesCompleted = b + 1;
         options.onBatchEnd?.({ epoch: current, batch: b, loss });
-        if (performance.now() - lastYield > 50) {
+        if (t1 - lastYield > 50) {
           // Let signal handlers (Ctrl-C) and timers run during long epochs.
           await yieldToEventLoop();
           lastYield = performance.now();
@@ -264,7 +301,12 @@ export async function fit(model: Model, train: Batch, options: FitOptions): Prom
       const log: EpochLog = {
         epoch: current,
         trainLoss: lossRows > 0 ? lossSum / lossRows : Number.NaN,
-        ...(task === 'regression' ? {} : { trainAccuracy: accuracy(model.predict(train.x), train.y, threshold) }),
+        ...(trainEvaluation === 'none'
+          ? {}
+          : {
+              trainAccuracy:
+                batchOutputs !== undefined ? (lossRows > 0 ? correctRows / lossRows : Number.NaN) : accuracy(model.predict(train.x), train.y, threshold),
+            }),
         ...(options.validation === undefined ? {} : validationMetrics(model, options.validation, task)),
         ...(options.test === undefined ? {} : testMetrics(model, options.test, task)),
         seconds: (performance.now() - started) / 1000,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, classesOf, classReport, confusionMatrix, meanSquaredError } from './metrics.js';
-import { matrixFromRows } from './weights.js';
+import { accuracy, classesOf, classReport, confusionMatrix, countCorrect, meanSquaredError } from './metrics.js';
+import { Rng } from './rng.js';
+import { matrix, matrixFromRows } from './weights.js';
 
 describe('metrics', () => {
   it('classesOf thresholds one column at 0.5 and takes argmax of several', () => {
@@ -35,5 +36,23 @@ describe('metrics', () => {
     expect(report[2]!.precision).toBe(0.5);
     expect(report[2]!.recall).toBe(1);
     expect(() => confusionMatrix([3], [0], 3)).toThrow(/out of range/);
+  });
+});
+
+describe('countCorrect', () => {
+  it('counts what accuracy() measures, row by row through an order (one column, several columns, ties)', () => {
+    const rng = new Rng(12);
+    for (const cols of [1, 2, 4]) {
+      const rows = 40;
+      const targets = matrix(rows, cols, Array.from({ length: rows * cols }, () => rng.int(3) / 2));
+      const order = rng.permutation(rows);
+      const start = 5;
+      const count = 30;
+      // Outputs for rows order[5 … 34], with ties (values on a coarse grid).
+      const outputs = Array.from({ length: count * cols }, () => rng.int(5) / 4);
+      const picked = matrix(count, cols, Array.from({ length: count * cols }, (_, q) => targets.data[order[start + Math.floor(q / cols)]! * cols + (q % cols)]!));
+      const expected = Math.round(accuracy(matrix(count, cols, outputs), picked) * count);
+      expect(countCorrect(outputs, targets, order, start, count)).toBe(expected);
+    }
   });
 });

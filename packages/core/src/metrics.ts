@@ -57,6 +57,43 @@ export function accuracy(outputs: Matrix, targets: Matrix, threshold = 0.5): num
   return correct / predicted.length;
 }
 
+/**
+ * How many of `rows` output rows (`outputs`, [rows × cols] row-major) have the class of their
+ * target: output row r against row `order[start + r]` of `targets`, classes as {@link classesOf}
+ * reads them with `threshold`. Allocates nothing (it runs after every training batch).
+ */
+export function countCorrect(outputs: ArrayLike<number>, targets: Matrix, order: ArrayLike<number>, start: number, rows: number, threshold = 0.5): number {
+  const cols = targets.cols;
+  const y = targets.data;
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = (order[start + r] ?? 0) * cols;
+    if (cols === 1) {
+      if (((outputs[r] ?? 0) > threshold) === ((y[t] ?? 0) > threshold)) correct++;
+      continue;
+    }
+    // Largest value, first on ties; as classesOf.
+    let predicted = 0;
+    let predictedValue = -Infinity;
+    let actual = 0;
+    let actualValue = -Infinity;
+    for (let c = 0; c < cols; c++) {
+      const o = outputs[r * cols + c] ?? -Infinity;
+      if (o > predictedValue) {
+        predictedValue = o;
+        predicted = c;
+      }
+      const v = y[t + c] ?? -Infinity;
+      if (v > actualValue) {
+        actualValue = v;
+        actual = c;
+      }
+    }
+    if (predicted === actual) correct++;
+  }
+  return correct;
+}
+
 /** Mean of (ŷ − y)² over all entries. */
 export function meanSquaredError(outputs: Matrix, targets: Matrix): number {
   assertSameShape(outputs, targets);

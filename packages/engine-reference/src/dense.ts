@@ -1,6 +1,6 @@
 import type { DType, FloatArray } from '@twinprop/core';
 import type { ActivationFunction } from './activations.js';
-import { addRowVector, allocate, multiply, multiplyTransposedA, multiplyTransposedB, sumRows } from './matrix.js';
+import { addRowVector, allocate, allocateParameter, multiply, multiplyTransposedA, multiplyTransposedB, sumRows } from './matrix.js';
 
 /**
  * What one dense layer keeps for one batch size: the values forward computes and backward reads,
@@ -43,10 +43,10 @@ export class DenseLayer {
     readonly activation: ActivationFunction,
     readonly dtype: DType,
   ) {
-    this.kernel = allocate(dtype, inputs * outputs);
-    this.bias = allocate(dtype, outputs);
-    this.dLossDKernel = allocate(dtype, inputs * outputs);
-    this.dLossDBias = allocate(dtype, outputs);
+    this.kernel = allocateParameter(dtype, inputs * outputs);
+    this.bias = allocateParameter(dtype, outputs);
+    this.dLossDKernel = allocateParameter(dtype, inputs * outputs);
+    this.dLossDBias = allocateParameter(dtype, outputs);
   }
 
   /** Buffers for a batch of `rows` samples. */

@@ -24,9 +24,9 @@ function expectAllClose(actual: ArrayLike<number>, expected: readonly number[], 
   for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThanOrEqual(tolerance);
 }
 
-// Sizes around the 3×4 tile: full tiles, ragged edges, single rows and columns. Products of at most
+// Sizes around the tiles: full tiles, ragged edges, single rows and columns. Products of at most
 // 4096 multiply-adds take the unpacked 2×4 path (odd m, n not a multiple of 4), larger ones the
-// packed 3×4 panels (m not a multiple of 3, n not a multiple of 4).
+// packed 2×5 panels (odd m, n not a multiple of 5, one row, one column).
 const shapes: Array<[number, number, number]> = [
   [1, 1, 1],
   [1, 5, 1],
@@ -38,6 +38,9 @@ const shapes: Array<[number, number, number]> = [
   [9, 5, 7],
   [64, 33, 10],
   [67, 9, 11],
+  [1, 700, 9],
+  [33, 200, 1],
+  [20, 41, 15],
 ];
 
 describe('matrix products', () => {

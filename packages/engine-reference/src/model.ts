@@ -14,6 +14,7 @@ import {
   type Batch,
   type BatchRows,
   type DType,
+  type Evaluation,
   type FloatArray,
   type LossAndGradients,
   type Matrix,
@@ -178,6 +179,16 @@ export class ReferenceModel implements Model {
     return this.totalLoss(ws, batch.x.rows);
   }
 
+  /** `loss(batch)` and `predict(batch.x)` from one forward pass. */
+  evaluate(batch: Batch): Evaluation {
+    this.assertUsable();
+    const ws = this.load(batch);
+    const rows = batch.x.rows;
+    this.forward(ws, rows);
+    const units = this.spec.output.units;
+    return { loss: this.totalLoss(ws, rows), outputs: { rows, cols: units, data: this.outputBuffers(ws).output.slice(0, rows * units) } };
+  }
+
   lossAndGradients(batch: Batch): LossAndGradients {
     this.assertUsable();
     this.refuseUntrainable();
@@ -200,6 +211,15 @@ export class ReferenceModel implements Model {
    * forward, loss (if asked), backward, optimizer. Allocates nothing once the batch size is known.
    */
   trainStep(data: PreparedData, rows: BatchRows, returnLoss = false): number | undefined {
+    return this.step(data, rows, returnLoss, undefined);
+  }
+
+  /** {@link trainStep} that also copies the batch's outputs (before the update) into `outputs` [rows × units]. */
+  trainStepWithOutputs(data: PreparedData, rows: BatchRows, outputs: Float64Array): number {
+    return this.step(data, rows, true, outputs) ?? Number.NaN;
+  }
+
+  private step(data: PreparedData, rows: BatchRows, returnLoss: boolean, outputs: Float64Array | undefined): number | undefined {
     this.assertUsable();
     this.refuseUntrainable();
     if (!(data instanceof PreparedArrays)) {
@@ -218,10 +238,18 @@ export class ReferenceModel implements Model {
     if (!Number.isInteger(count) || count < 1 || rows.start < 0 || rows.end > rows.order.length) {
       throw new ShapeError(`batch rows ${rows.start}…${rows.end} do not select at least one of the ${rows.order.length} ordered rows`);
     }
+    const units = this.spec.output.units;
+    if (outputs !== undefined && outputs.length < count * units) {
+      throw new ShapeError(`outputs hold ${outputs.length} values, a batch of ${count} rows has ${count * units}`);
+    }
     const ws = this.workspace(count);
     this.gather(data, rows, ws);
     this.forward(ws, count);
     const loss = returnLoss ? this.totalLoss(ws, count) : undefined;
+    if (outputs !== undefined) {
+      const h = this.outputBuffers(ws).output;
+      for (let i = 0; i < count * units; i++) outputs[i] = h[i]!;
+    }
     const clamp = this.clamp;
     if (clamp === undefined) {
       this.backward(ws, count);
@@ -232,7 +260,8 @@ export class ReferenceModel implements Model {
     this.backward(ws, count, false);
     this.layers.forEach((layer, l) => prepareClampedStep(layer.kernel, layer.dLossDKernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, this.l1, this.l2));
     // The regularization step moves at the rate the data step had (this step's scheduled rate).
-    const learningRate = this.optimizer.apply(this.parameters, this.gradients);
+    this.optimizer.apply(this.parameters, this.gradients);
+    const learningRate = this.optimizer.lastLearningRate;
     this.layers.forEach((layer, l) => finishClampedStep(layer.kernel, clamp.dRegularizationDKernel[l]!, clamp.deadLinks[l]!, learningRate));
     return loss;
   }

@@ -12,7 +12,7 @@ import {
   type OptimizerConfig,
   type SgdConfig,
 } from '@twinprop/core';
-import { allocate } from './matrix.js';
+import { allocateParameter, helperThreads } from './matrix.js';
 
 /**
  * The optimizers, with update rules written exactly as TensorFlow.js's `tf.train.*` applies them
@@ -29,26 +29,26 @@ import { allocate } from './matrix.js';
 const f = Math.fround;
 
 /** Plain gradient descent (`tf.train.sgd`): θ ← θ + c·g with c = −η. */
-function sgdUpdate(config: SgdConfig, theta: FloatArray, gradient: FloatArray): void {
+function sgdUpdate(config: SgdConfig, theta: FloatArray, gradient: FloatArray, start: number, end: number): void {
   if (theta instanceof Float64Array) {
     const c = -config.learningRate;
-    for (let i = 0; i < theta.length; i++) theta[i] = c * gradient[i]! + theta[i]!;
+    for (let i = start; i < end; i++) theta[i] = c * gradient[i]! + theta[i]!;
     return;
   }
   const c = f(-config.learningRate);
-  for (let i = 0; i < theta.length; i++) theta[i] = f(f(c * gradient[i]!) + theta[i]!);
+  for (let i = start; i < end; i++) theta[i] = f(f(c * gradient[i]!) + theta[i]!);
 }
 
 /**
  * Momentum (`tf.train.momentum`): accumulator a ← μ·a + g, then θ ← θ − η·a, or with Nesterov
  * θ ← θ − η·(g + μ·a) using the new a.
  */
-function momentumUpdate(config: MomentumConfig, theta: FloatArray, gradient: FloatArray, accumulation: FloatArray): void {
+function momentumUpdate(config: MomentumConfig, theta: FloatArray, gradient: FloatArray, accumulation: FloatArray, start: number, end: number): void {
   const nesterov = config.nesterov;
   if (theta instanceof Float64Array) {
     const c = -config.learningRate;
     const mu = config.momentum;
-    for (let i = 0; i < theta.length; i++) {
+    for (let i = start; i < end; i++) {
       const g = gradient[i]!;
       const a = mu * accumulation[i]! + g;
       accumulation[i] = a;
@@ -58,7 +58,7 @@ function momentumUpdate(config: MomentumConfig, theta: FloatArray, gradient: Flo
   }
   const c = f(-config.learningRate);
   const mu = f(config.momentum);
-  for (let i = 0; i < theta.length; i++) {
+  for (let i = start; i < end; i++) {
     const g = gradient[i]!;
     const a = f(f(mu * accumulation[i]!) + g);
     accumulation[i] = a;
@@ -81,13 +81,15 @@ function adamUpdate(
   firstMoment: FloatArray,
   secondMoment: FloatArray,
   accBetas: Float64Array,
+  start: number,
+  end: number,
 ): void {
   const accBeta1 = accBetas[0]!;
   const accBeta2 = accBetas[1]!;
   if (theta instanceof Float64Array) {
     const { beta1, beta2, epsilon } = config;
     const c = -config.learningRate;
-    for (let i = 0; i < theta.length; i++) {
+    for (let i = start; i < end; i++) {
       const g = gradient[i]!;
       const m = firstMoment[i]! * beta1 + g * (1 - beta1);
       const v = secondMoment[i]! * beta2 + g * g * (1 - beta2);
@@ -107,7 +109,7 @@ function adamUpdate(
   const oneMinusAccBeta2 = f(1 - accBeta2);
   const epsilon = f(config.epsilon);
   const c = f(-config.learningRate);
-  for (let i = 0; i < theta.length; i++) {
+  for (let i = start; i < end; i++) {
     const g = gradient[i]!;
     const m = f(f(firstMoment[i]! * beta1) + f(g * oneMinusBeta1));
     const v = f(f(secondMoment[i]! * beta2) + f(f(g * g) * oneMinusBeta2));
@@ -136,11 +138,39 @@ export type OptimizerUpdate<C extends OptimizerConfig> = (
 /** An update rule per core optimizer (a mapped type: a new optimizer does not compile without one). */
 export type OptimizerUpdates = { readonly [K in OptimizerKind]: OptimizerUpdate<Extract<OptimizerConfig, { kind: K }>> };
 
-/** The engine's update rules, above. */
+/**
+ * The engine's update rule for `config.kind` on elements [start, end) of one tensor. Each element
+ * is updated from its own values alone, so splitting a tensor into ranges (between threads)
+ * changes nothing in the result.
+ */
+export function updateRange(
+  config: OptimizerConfig,
+  theta: FloatArray,
+  gradient: FloatArray,
+  slots: readonly FloatArray[],
+  accBetas: Float64Array,
+  start: number,
+  end: number,
+): void {
+  switch (config.kind) {
+    case 'sgd':
+      sgdUpdate(config, theta, gradient, start, end);
+      return;
+    case 'momentum':
+      momentumUpdate(config, theta, gradient, slots[0]!, start, end);
+      return;
+    case 'adam':
+      adamUpdate(config, theta, gradient, slots[0]!, slots[1]!, accBetas, start, end);
+      return;
+  }
+}
+
+/** The engine's update rules, above (each over the whole tensor). */
 export const OPTIMIZER_UPDATES: OptimizerUpdates = {
-  sgd: (config, theta, gradient) => sgdUpdate(config, theta, gradient),
-  momentum: (config, theta, gradient, [accumulation]) => momentumUpdate(config, theta, gradient, accumulation!),
-  adam: (config, theta, gradient, [firstMoment, secondMoment], accBetas) => adamUpdate(config, theta, gradient, firstMoment!, secondMoment!, accBetas),
+  sgd: (config, theta, gradient) => sgdUpdate(config, theta, gradient, 0, theta.length),
+  momentum: (config, theta, gradient, [accumulation]) => momentumUpdate(config, theta, gradient, accumulation!, 0, theta.length),
+  adam: (config, theta, gradient, [firstMoment, secondMoment], accBetas) =>
+    adamUpdate(config, theta, gradient, firstMoment!, secondMoment!, accBetas, 0, theta.length),
 };
 
 /**
@@ -157,6 +187,8 @@ export class Optimizer {
    * array rather than two number fields so that updating them allocates nothing.
    */
   private readonly accBetas = new Float64Array(2);
+  /** The rate of the last update ({@link lastLearningRate}). */
+  private readonly appliedRate = new Float64Array(1);
 
   /** Per parameter tensor, its slot arrays in `OPTIMIZER_SLOTS` order (what an update rule receives). */
   private readonly slotsByParameter: ReadonlyArray<readonly FloatArray[]>;
@@ -170,7 +202,7 @@ export class Optimizer {
     /** The learning-rate schedule (core's schedule.ts); none keeps `config.learningRate`. */
     private readonly schedule?: LearningRateSchedule,
   ) {
-    this.slots = new Map(OPTIMIZER_SLOTS[config.kind].map((name) => [name, sizes.map((n) => allocate(dtype, n))]));
+    this.slots = new Map(OPTIMIZER_SLOTS[config.kind].map((name) => [name, sizes.map((n) => allocateParameter(dtype, n))]));
     this.slotsByParameter = sizes.map((_, p) => OPTIMIZER_SLOTS[config.kind].map((name) => this.slot(name)[p]!));
     this.resetAccumulatedBetas(0);
   }
@@ -178,19 +210,32 @@ export class Optimizer {
   /**
    * Applies one update to every parameter: params[p] ← update(params[p], gradients[p]), at the
    * learning rate core's schedule gives this step (a float64 number; the float32 loops round it
-   * once, as tfjs does). Returns that rate.
+   * once, as tfjs does); {@link lastLearningRate} tells that rate afterwards.
    */
-  apply(params: readonly FloatArray[], gradients: readonly FloatArray[]): number {
+  apply(params: readonly FloatArray[], gradients: readonly FloatArray[]): void {
     const config = optimizerAtStep(this.config, this.schedule, this.step);
     // Each entry takes its own kind's config; indexing by the union kind needs the widening.
     const update = this.updates[config.kind] as OptimizerUpdate<OptimizerConfig>;
-    for (let p = 0; p < params.length; p++) update(config, params[p]!, gradients[p]!, this.slotsByParameter[p]!, this.accBetas);
+    // The engine's own rules may be shared with helper threads (a swapped-in rule never is).
+    const helpers = update === OPTIMIZER_UPDATES[config.kind] ? helperThreads() : undefined;
+    for (let p = 0; p < params.length; p++) {
+      const slots = this.slotsByParameter[p]!;
+      if (helpers?.update(config, params[p]!, gradients[p]!, slots, this.accBetas) !== true) update(config, params[p]!, gradients[p]!, slots, this.accBetas);
+    }
     if (config.kind === 'adam') {
       this.accBetas[0] = this.round(this.accBetas[0]! * this.round(config.beta1));
       this.accBetas[1] = this.round(this.accBetas[1]! * this.round(config.beta2));
     }
     this.step++;
-    return config.learningRate;
+    this.appliedRate[0] = config.learningRate;
+  }
+
+  /**
+   * The learning rate the last {@link apply} used (this step's scheduled rate). Kept in a typed
+   * array rather than returned: a returned float is boxed, 16 bytes on every training step.
+   */
+  get lastLearningRate(): number {
+    return this.appliedRate[0]!;
   }
 
   /** Step count and copies of the slots, each as arrays in parameter order. */

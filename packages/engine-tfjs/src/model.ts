@@ -16,6 +16,7 @@ import {
   type Batch,
   type Activation,
   type BatchRows,
+  type Evaluation,
   type LossAndGradients,
   type Matrix,
   type Model,
@@ -206,9 +207,22 @@ export class TfjsModel implements Model {
     return penalty === undefined ? data : tf.add(data, penalty);
   }
 
-  /** ∂loss/∂θ in parameter order, regularization included unless `regularize` is false. Call inside a tidy. */
-  private gradients(x: tf.Tensor2D, y: tf.Tensor2D, regularize = true): { dataLoss: tf.Scalar; dLossDParams: tf.Tensor[] } {
-    const { value, grads } = tf.variableGrads(() => this.dataLoss(this.logits(x, true), y), this.params);
+  /**
+   * ∂loss/∂θ in parameter order, regularization included unless `regularize` is false. Call inside
+   * a tidy. With `keepLogits` the forward pass's logits are kept too (the caller disposes them).
+   */
+  private gradients(
+    x: tf.Tensor2D,
+    y: tf.Tensor2D,
+    regularize = true,
+    keepLogits = false,
+  ): { dataLoss: tf.Scalar; dLossDParams: tf.Tensor[]; logits?: tf.Tensor2D } {
+    let logits: tf.Tensor2D | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const z = this.logits(x, true);
+      if (keepLogits) logits = tf.keep(z);
+      return this.dataLoss(z, y);
+    }, this.params);
     const dLossDParams = this.params.map((param, i) => {
       const dDataLossDParam = grads[param.name];
       if (dDataLossDParam === undefined) throw new Error(`tf.variableGrads returned no gradient for parameter ${i}`);
@@ -218,7 +232,7 @@ export class TfjsModel implements Model {
           : this.ops.regularization.gradient(param, i % 2 === 0 ? 'kernel' : 'bias', this.rates);
       return dPenaltyDParam === undefined ? dDataLossDParam : tf.add(dDataLossDParam, dPenaltyDParam);
     });
-    return { dataLoss: value, dLossDParams };
+    return { dataLoss: value, dLossDParams, ...(logits === undefined ? {} : { logits }) };
   }
 
   predict(x: Matrix): Matrix {
@@ -243,6 +257,22 @@ export class TfjsModel implements Model {
       this.totalLoss(this.dataLoss(this.logits(matrixToTensor(batch.x)), matrixToTensor(batch.y))),
     );
     return readScalar(total);
+  }
+
+  /** `loss(batch)` and `predict(batch.x)` from one forward pass. */
+  evaluate(batch: Batch): Evaluation {
+    assertBatchMatchesSpec(this.spec, batch);
+    this.activateBackend();
+    const units = this.spec.output.units;
+    const [total, outputs] = tf.tidy(() => {
+      const logits = this.logits(matrixToTensor(batch.x));
+      return [this.totalLoss(this.dataLoss(logits, matrixToTensor(batch.y))), this.activate(this.spec.output.activation, logits)];
+    });
+    try {
+      return { loss: readScalar(total), outputs: { rows: batch.x.rows, cols: units, data: readFloat32(outputs) } };
+    } finally {
+      outputs.dispose();
+    }
   }
 
   lossAndGradients(batch: Batch): LossAndGradients {
@@ -270,6 +300,15 @@ export class TfjsModel implements Model {
   }
 
   trainStep(data: PreparedData, rows: BatchRows, returnLoss = false): number | undefined {
+    return this.step(data, rows, returnLoss, undefined);
+  }
+
+  /** {@link trainStep} that also copies the batch's outputs (before the update) into `outputs` [rows × units]. */
+  trainStepWithOutputs(data: PreparedData, rows: BatchRows, outputs: Float64Array): number {
+    return this.step(data, rows, true, outputs) ?? Number.NaN;
+  }
+
+  private step(data: PreparedData, rows: BatchRows, returnLoss: boolean, outputs: Float64Array | undefined): number | undefined {
     // First: a disposed model says so (its own prepared data was disposed with it), and this
     // model's backend becomes the active one.
     this.activateBackend();
@@ -279,15 +318,25 @@ export class TfjsModel implements Model {
     if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= order.length)) {
       throw new ShapeError(`batch rows ${start}…${end} are not a non-empty range within the order's ${order.length} entries`);
     }
+    const units = this.spec.output.units;
+    if (outputs !== undefined && outputs.length < (end - start) * units) {
+      throw new ShapeError(`outputs hold ${outputs.length} values, a batch of ${end - start} rows has ${(end - start) * units}`);
+    }
     const orderTensor = prepared.orderTensor(order, start, end);
+    let activations: tf.Tensor | undefined;
     const loss = tf.tidy(() => {
       const batchRows = tf.slice(orderTensor, [start], [end - start]);
       const x = tf.gather(prepared.x, batchRows);
       const y = tf.gather(prepared.y, batchRows);
       const deadLinks = this.deadLinks;
-      const { dataLoss: data, dLossDParams } = this.gradients(x, y, deadLinks === undefined);
-      // The loss before the update; computed (eagerly) before any parameter changes.
+      const { dataLoss: data, dLossDParams, logits } = this.gradients(x, y, deadLinks === undefined, outputs !== undefined);
+      // The loss and outputs before the update; computed (eagerly) before any parameter changes.
       const total = returnLoss ? this.totalLoss(data) : undefined;
+      if (logits !== undefined) {
+        activations = tf.keep(this.activate(this.spec.output.activation, logits));
+        // A linear output's activations are its logits, the same tensor: keep that one.
+        if (activations !== logits) logits.dispose();
+      }
       if (deadLinks === undefined) {
         this.optimizer.apply(this.params, dLossDParams);
         return total;
@@ -305,7 +354,14 @@ export class TfjsModel implements Model {
       });
       return total;
     });
-    // The only host sync of a step, and only when asked for.
+    if (activations !== undefined && outputs !== undefined) {
+      try {
+        outputs.set(activations.dataSync());
+      } finally {
+        activations.dispose();
+      }
+    }
+    // The only host syncs of a step, and only when asked for.
     return loss === undefined ? undefined : readScalar(loss);
   }
 

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { EngineRegistry, TwinpropError, type EngineProvider } from '@twinprop/core';
 import { referenceEngineProvider } from '@twinprop/engine-reference';
+import { enableThreads, type ThreadPool } from '@twinprop/engine-reference/threads';
 import { tfjsEngineProvider } from '@twinprop/engine-tfjs/provider';
 
 /**
@@ -16,6 +17,15 @@ export function createEngineRegistry(): EngineRegistry {
 
 /** The registry the apps share (one per process, so that backends load once). */
 export const engines: EngineRegistry = createEngineRegistry();
+
+/**
+ * Lets the reference engine share its large matrix products with helper threads: `threads` in
+ * all, the calling one included (default: every core, at most 8); 1 keeps everything on one
+ * thread. Results are bit-identical for any count. The helpers never keep the process alive.
+ */
+export function useReferenceThreads(threads?: number): ThreadPool {
+  return enableThreads(threads === undefined ? {} : { threads });
+}
 
 /**
  * TensorFlow.js's cpu backend greets Node.js users with a multi-line console.warn suggesting

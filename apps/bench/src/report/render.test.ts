@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatCount, formatRatio, markdownTable } from '@twinprop/toolkit';
-import { allocation, workloads } from './__fixtures__/results.js';
+import { allocation, userResult, userScenarioResult, workloads } from './__fixtures__/results.js';
 import { computeRatios } from './ratios.js';
-import { renderEngines, renderRatioTable, renderReport, renderTargets } from './render.js';
+import { renderEngines, renderPeak, renderRatioTable, renderReport, renderTargets, renderUserScenario } from './render.js';
 import { evaluateTargets } from './targets.js';
 import { REPORT_SCHEMA, type BenchReport } from './types.js';
 
@@ -52,7 +52,7 @@ describe('rendering', () => {
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/training throughput ratio.*\(x\) playground.*\(x\) mnist.*\(x\) wide/);
     const wasm = lines.find((l) => l.startsWith('| ref f32 ÷ tfjs wasm '));
-    expect(wasm?.split('|').map((c) => c.trim())).toEqual(['', 'ref f32 ÷ tfjs wasm', '66.7×', '0.833×', '1.25×', '']);
+    expect(wasm?.split('|').map((c) => c.trim())).toEqual(['', 'ref f32 ÷ tfjs wasm', '66.7×', '0.833×', '2.50×', '']);
     expect(lines.find((l) => l.startsWith('| tfjs wasm time ÷ raw tfjs wasm time'))).toContain('1.05×');
     expect(lines.find((l) => l.startsWith('| ref f32 ÷ raw tfjs cpu'))).toMatch(/\| +– +\| +4\.00× +\| +– +\|$/);
   });
@@ -100,5 +100,50 @@ describe('JSON report', () => {
     expect(parsed.ratios[0]).toEqual({ workload: 'playground', metric: 'train', numerator: 'reference/float32', denominator: 'tfjs/wasm', value: expect.any(Number) as number });
     expect(parsed.targets.map((t) => Object.keys(t).slice(0, 6))).toContainEqual(['id', 'description', 'measured', 'comparison', 'threshold', 'status']);
     expect(renderReport(parsed)).toContain('### Targets');
+  });
+});
+
+describe('rendering the user path', () => {
+  it('shows time, throughput and accuracy per contender, and both ratios against tfjs-layers', () => {
+    const u = userScenarioResult('mnist', [
+      userResult('cli', 'reference/float32', [7, 8, 9], 12_000, 0.953),
+      userResult('layers', 'wasm', [16, 17, 18], 5_000, 0.951),
+      { contender: { way: 'fit', engine: 'tfjs/cpu' }, label: 'fit tfjs/cpu', error: 'tfjs could not initialize its cpu backend' },
+    ]);
+    const lines = renderUserScenario(u).split('\n');
+    const header = lines.find((l) => l.startsWith('| contender'))!;
+    expect(header).toContain('vs layers wasm: time');
+    const cli = lines.find((l) => l.startsWith('| cli reference/float32'))!.split('|').map((c) => c.trim());
+    expect(cli).toContain('8.00 s');
+    expect(cli).toContain('95.30%');
+    expect(cli).toContain('2.13×'); // 17 s ÷ 8 s
+    expect(cli).toContain('2.40×'); // 12,000 ÷ 5,000 samples/s
+    expect(lines.find((l) => l.startsWith('| fit tfjs/cpu'))).toContain('error: tfjs could not initialize');
+  });
+});
+
+describe('rendering the peak', () => {
+  it('divides the kernel by the best-run ceilings, per thread', () => {
+    const s = (values: number[]) => ({ median: values[1]!, min: Math.min(...values), max: Math.max(...values), spread: 0, values });
+    const text = renderPeak(
+      {
+        clockGHz: s([3, 3.5, 4]),
+        scalarGflops: s([10, 11, 12]),
+        threads: 2,
+        kernel: [
+          { product: 'a', threads: 1, gflops: s([5, 6, 7]) },
+          { product: 'a', threads: 2, gflops: s([9, 12, 13]) },
+        ],
+      },
+      2,
+    );
+    // Ceilings: 4 GHz, 12 GFLOP/s per thread; hardware 4 × 32 = 128 GFLOP/s per core.
+    expect(text).toContain('4.00 GHz');
+    expect(text).toContain('128 GFLOP/s per core');
+    const rows = text.split('\n').filter((l) => l.startsWith('| a ')).map((l) => l.split('|').map((c) => c.trim()));
+    expect(rows).toEqual([
+      ['', 'a', '1', '6.00', '±0.0%', '50%', '4.7%', ''],
+      ['', 'a', '2', '12.0', '±0.0%', '50%', '4.7%', ''],
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 /** The report as Markdown: one table per concern, numbers formatted by the toolkit. */
 import { formatBytes, formatCount, formatRatio, formatSpread, markdownTable, significant } from '@twinprop/toolkit';
 import { describeContender, type ContenderAvailability, type ContenderId } from '../contenders.js';
+import type { PeakResult } from '../peak.js';
+import { findUser, isMeasured, type UserContenderResult, type UserScenarioResult } from '../user-path.js';
 import { findRatio } from './ratios.js';
 import type { AdapterDiagnosis, AllocationResult, BenchReport, EngineResult, ProfileResult, Ratio, TargetResult, WorkloadResult } from './types.js';
 
@@ -68,6 +70,89 @@ export function renderRatioTable(workloads: readonly WorkloadResult[], ratios: r
     ];
   });
   return markdownTable([`${metric === 'train' ? 'training' : 'prediction'} throughput ratio`, ...workloads.map((w) => w.title)], rows);
+}
+
+/**
+ * One user-path scenario: each contender's whole-process time, training throughput and final
+ * accuracies (medians over the runs), and both ratios against tfjs-layers `fit` on each backend
+ * (its time ÷ this time; this throughput ÷ its throughput).
+ */
+export function renderUserScenario(u: UserScenarioResult): string {
+  const baselines = u.contenders.filter((c) => c.contender.way === 'layers').map((c) => c.contender.engine);
+  const ratioCells = (c: UserContenderResult): string[] =>
+    baselines.flatMap((b) => {
+      const base = findUser(u, 'layers', b);
+      if (base === undefined || c.contender.way === 'layers') return ['–', '–'];
+      return [formatRatio(base.processSeconds.median / c.processSeconds.median), formatRatio(c.samplesPerSecond.median / base.samplesPerSecond.median)];
+    });
+  const rows = u.contenders.map((c) =>
+    isMeasured(c)
+      ? [
+          c.label,
+          `${significant(c.processSeconds.median)} s`,
+          formatSpread(c.processSeconds.spread),
+          formatCount(c.samplesPerSecond.median),
+          formatSpread(c.samplesPerSecond.spread),
+          `${(c.testAccuracy * 100).toFixed(2)}%`,
+          `${(c.trainAccuracy * 100).toFixed(2)}%`,
+          significant(c.testLoss),
+          ...ratioCells(c),
+        ]
+      : [c.label, `error: ${shorten(c.error, 100)}`, '', '', '', '', '', '', ...baselines.flatMap(() => ['', ''])],
+  );
+  const head = [
+    'contender',
+    'whole process',
+    '±',
+    'train samples/s',
+    '±',
+    'test acc',
+    'train acc',
+    'test loss',
+    ...baselines.flatMap((b) => [`vs layers ${b}: time`, `vs layers ${b}: samples/s`]),
+  ];
+  return [
+    `### User path — ${u.title}: ${u.model}`,
+    '',
+    `${u.trainRows} training rows, ${u.testRows} test rows; ${u.repetitions} whole-process run(s) of each contender, round robin; medians, ± is half the min–max range over the median.`,
+    '',
+    markdownTable(head, rows),
+  ].join('\n');
+}
+
+/**
+ * float32 FLOPs per cycle and core of the hardware's vector units: two fused multiply-adds on
+ * 256 bits (8 float32 lanes) per cycle, as on x86-64 cores since Haswell and Zen 2 (Zen 4 issues its
+ * AVX-512 as two 256-bit halves). Only the comparison column uses it.
+ */
+export const VECTOR_FLOAT32_FLOPS_PER_CYCLE = 2 * 2 * 8;
+
+export function renderPeak(p: PeakResult, cores: number): string {
+  // The ceilings are the best of their runs (noise on a shared machine only ever slows a run down).
+  const clock = p.clockGHz.max;
+  const scalar = p.scalarGflops.max;
+  const hardware = clock * VECTOR_FLOAT32_FLOPS_PER_CYCLE;
+  const rows = p.kernel.map((k) => {
+    const g = k.gflops.median;
+    const threads = Math.min(k.threads, cores);
+    return [
+      k.product,
+      String(k.threads),
+      significant(g),
+      formatSpread(k.gflops.spread),
+      `${((100 * g) / (scalar * threads)).toFixed(0)}%`,
+      `${((100 * g) / (hardware * threads)).toFixed(1)}%`,
+    ];
+  });
+  return [
+    '### How close to the machine: the kernel against its ceilings',
+    '',
+    `Clock while busy: ${significant(clock)} GHz (best run of four multiply-add chains, 6 cycles of latency per step). ` +
+      `JavaScript's scalar ceiling: ${significant(scalar)} GFLOP/s per thread (best run of twelve independent multiply-add chains in registers; V8 emits no SIMD and no FMA). ` +
+      `Hardware float32 peak: ${significant(hardware)} GFLOP/s per core (${VECTOR_FLOAT32_FLOPS_PER_CYCLE} FLOP/cycle: two 8-lane FMAs), ${significant(hardware * cores)} for ${cores} cores.`,
+    '',
+    markdownTable(['product (X·W via predict of one linear layer)', 'threads', 'GFLOP/s', '±', 'of JS scalar ceiling × threads', 'of hardware peak × threads'], rows),
+  ].join('\n');
 }
 
 export function renderTargets(targets: readonly TargetResult[]): string {
@@ -198,6 +283,7 @@ export function renderReport(report: BenchReport): string {
     '',
     `${m.cpu}, ${m.cores} cores, ${formatBytes(m.memoryBytes)} memory; ${m.os}/${m.arch}; Node ${m.node.replace(/^v/, '')} (V8 ${m.v8}).`,
     `Each contender: warm-up, then ${report.settings.repetitions} interleaved repetitions (round robin); medians shown, ± is half the min–max range over the median.`,
+    ...(report.settings.referenceThreads === undefined ? [] : [`The reference engine shares products of ≥ 2¹⁸ multiply-adds among ${report.settings.referenceThreads} thread(s); tfjs's wasm and cpu backends use one.`]),
     `FLOPs: ${report.flopFormula}.`,
     `Memory: ${report.settings.memoryMethod}.`,
     '',
@@ -211,6 +297,9 @@ export function renderReport(report: BenchReport): string {
     renderRatioTable(report.workloads, report.ratios, 'train'),
     '',
     renderRatioTable(report.workloads, report.ratios, 'predict'),
+    '',
+    ...(report.peak === undefined ? [] : ['', renderPeak(report.peak, m.cores)]),
+    ...(report.userPath ?? []).flatMap((u) => ['', renderUserScenario(u)]),
     '',
     '### Targets',
     '',

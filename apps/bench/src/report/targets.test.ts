@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allocation, measurement, workloadResult, workloads } from './__fixtures__/results.js';
+import type { UserScenarioResult } from '../user-path.js';
+import { allocation, measurement, userResult, userScenarioResult, workloadResult, workloads } from './__fixtures__/results.js';
 import { computeRatios, engineResult, findRatio, ratioPairs } from './ratios.js';
 import { evaluateTargets } from './targets.js';
 
@@ -42,7 +43,7 @@ describe('ratios and targets', () => {
   it('mark each target met, missed or n/a with the measured number', () => {
     const targets = evaluateTargets(workloads, ratios, allocation);
     const byId = new Map(targets.map((t) => [t.id, t]));
-    // best tfjs backend on the playground is cpu (25k): 1e6 / 25k = 40 < 50
+    // best tfjs backend on the playground is cpu (25k): 1e6 / 25k = 40 < 100
     expect(byId.get('playground-ref32-vs-best-tfjs')).toMatchObject({ status: 'missed', note: 'best tfjs backend: tfjs cpu' });
     expect(byId.get('playground-ref32-vs-best-tfjs')?.measured).toBeCloseTo(40, 12);
     expect(byId.get('mnist-ref32-vs-tfjs-wasm')?.status).toBe('missed');
@@ -68,5 +69,51 @@ describe('ratios and targets', () => {
     const targets = evaluateTargets([], [], undefined);
     expect(targets.length).toBeGreaterThan(0);
     expect(targets.every((t) => t.status === 'n/a' && t.measured === null)).toBe(true);
+  });
+});
+
+describe('user-path targets', () => {
+  // Hot loop (b): reference float32 at 10,000 samples/s (the fixture's mnist workload).
+  const ratios = computeRatios(workloads);
+  const mnist = (cliAccuracy: number) =>
+    userScenarioResult('mnist', [
+      userResult('cli', 'reference/float32', [7, 8, 9], 12_000, cliAccuracy),
+      userResult('cli', 'tfjs/wasm', [15, 16, 20], 5_200, 0.95),
+      userResult('layers', 'wasm', [16, 17, 18], 5_000, 0.951),
+      { contender: { way: 'fit', engine: 'tfjs/cpu' }, label: 'fit tfjs/cpu', error: 'boom' },
+    ]);
+  const sgd = userScenarioResult('mnist-sgd', [userResult('cli', 'reference/float32', [3], 9_500, 0.9), userResult('loop', 'reference/float32', [2], 10_000, 0.9)]);
+  const playground = userScenarioResult('playground', [
+    userResult('cli', 'reference/float32', [1], 3_000_000, 0.9),
+    userResult('cli', 'tfjs/wasm', [3], 20_000, 0.9),
+    userResult('cli', 'tfjs/cpu', [3], 40_000, 0.9),
+  ]);
+  const byId = (userPath: UserScenarioResult[]) => new Map(evaluateTargets(workloads, ratios, allocation, userPath).map((t) => [t.id, t]));
+
+  it('divide whole-process medians (tfjs-layers time ÷ ours) and keep the accuracy beside them', () => {
+    const t = byId([mnist(0.953), sgd, playground]);
+    // 17 s ÷ 8 s
+    expect(t.get('user-mnist-cli-ref32-vs-layers-wasm')?.measured).toBeCloseTo(17 / 8, 12);
+    expect(t.get('user-mnist-cli-ref32-vs-layers-wasm')).toMatchObject({ status: 'met', note: 'test accuracy 95.30% vs 95.10% (+0.20 points)' });
+    expect(t.get('user-mnist-cli-tfjs-wasm-vs-layers-wasm')?.measured).toBeCloseTo(17 / 16, 12);
+    expect(t.get('user-mnist-cli-tfjs-wasm-vs-layers-wasm')?.status).toBe('met');
+    // 9,500 ÷ 10,000 ≥ 0.9 (the loop in its own process; (b)'s in-process loop is also 10,000 in the fixture)
+    expect(t.get('user-mnist-cli-vs-hot-loop')).toMatchObject({ status: 'met', measured: 0.95 });
+    expect(t.get('user-mnist-cli-vs-hot-loop')?.note).toContain('0.95×');
+    // best tfjs backend through the CLI: cpu at 40k; 3M ÷ 40k = 75 < 100
+    expect(t.get('user-playground-cli-ref32-vs-best-tfjs')).toMatchObject({ status: 'missed', measured: 75, note: 'best tfjs backend: tfjs/cpu' });
+  });
+
+  it('do not count a faster run at a lower accuracy (more than 0.5 points below) as met', () => {
+    const t = byId([mnist(0.94)]);
+    expect(t.get('user-mnist-cli-ref32-vs-layers-wasm')?.measured).toBeCloseTo(17 / 8, 12);
+    expect(t.get('user-mnist-cli-ref32-vs-layers-wasm')?.status).toBe('missed');
+  });
+
+  it('are n/a without the user path', () => {
+    const t = byId([]);
+    for (const id of ['user-mnist-cli-ref32-vs-layers-wasm', 'user-mnist-cli-tfjs-wasm-vs-layers-wasm', 'user-mnist-cli-vs-hot-loop', 'user-playground-cli-ref32-vs-best-tfjs']) {
+      expect(t.get(id)).toMatchObject({ status: 'n/a', measured: null });
+    }
   });
 });

@@ -5,7 +5,9 @@
 import type { Environment } from '@twinprop/toolkit';
 import type { ContenderAvailability, ContenderId } from '../contenders.js';
 import type { MeasureSettings } from '../measure.js';
+import type { PeakResult } from '../peak.js';
 import type { Summary } from '../stats.js';
+import type { UserScenarioResult } from '../user-path.js';
 import type { WorkloadId } from '../workloads.js';
 
 /** `/1` named contenders `reference-float32`, `tfjs-wasm`; `/2` uses the registry's ids. */
@@ -172,11 +174,19 @@ export interface BenchReport {
   /** `node` and package name → version. */
   readonly versions: Readonly<Record<string, string>>;
   readonly flopFormula: string;
-  readonly settings: MeasureSettings & { readonly memoryMethod: string };
+  readonly settings: MeasureSettings & {
+    readonly memoryMethod: string;
+    /** Threads the reference engine shared its large products with in the interleaved run (1: none). */
+    readonly referenceThreads?: number;
+  };
   readonly engines: readonly ContenderAvailability[];
   readonly workloads: readonly WorkloadResult[];
   readonly ratios: readonly Ratio[];
   readonly targets: readonly TargetResult[];
+  /** The clock, JavaScript's scalar ceiling and the kernel's GFLOP/s on one thread and on all. */
+  readonly peak?: PeakResult;
+  /** Whole-process training runs: twinprop train, fit, tfjs-layers fit. */
+  readonly userPath?: readonly UserScenarioResult[];
   readonly data?: { readonly loads: readonly DataLoadResult[]; readonly csv?: CsvResult | { readonly error: string } };
   readonly allocation?: readonly AllocationResult[];
   readonly profiles?: readonly ProfileResult[];

@@ -10,9 +10,10 @@ import {
   modelFileSizeBound,
   OPTIMIZERS,
   parameterCount,
+  TRAIN_EVALUATIONS,
   type Model,
 } from '@twinprop/core';
-import { engines, fraction, positiveInteger, positiveNumber } from '@twinprop/toolkit';
+import { engines, fraction, positiveInteger, positiveNumber, useReferenceThreads } from '@twinprop/toolkit';
 import { isTextData, splitAndScale, STDIN, textDataPath, type SplitData } from '../data.js';
 import { addEngineOptions, engineRequest, engineSelector } from '../engine-options.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -57,10 +58,23 @@ export function trainCommand(): Command {
     .option('--batch-size <n>', 'rows per update', positiveInteger, 10)
     .option('--test-split <fraction>', 'fraction of the rows held out for testing (stratified by class)', fraction, 0.2)
     .option('--standardize', 'standardize features with mean and std of the training part (default for iris and CSV files)')
-    .option('--no-standardize', 'never standardize features');
+    .option('--no-standardize', 'never standardize features')
+    .addOption(
+      new Option(
+        '--train-eval <mode>',
+        "each epoch's train accuracy: batches = from the epoch's own batches, before each update (free); full = a pass over the whole training set after the epoch; none",
+      )
+        .choices(TRAIN_EVALUATIONS)
+        .default('batches'),
+    );
   addScheduleOptions(command);
   addValidationOptions(command);
   addEngineOptions(command);
+  command.option(
+    '--threads <n>',
+    "threads for the reference engine's large matrix products, this one included (default: every core; 1: one thread; results are bit-identical for any number)",
+    positiveInteger,
+  );
   command
     .option('-o, --out <file>', 'save the trained model (JSON) here (a new path or a regular file, never an input)')
     .option('--plot <dir>', 'write loss.png and, for 2-D data, decision-boundary.png into this folder')
@@ -189,6 +203,7 @@ async function runTrain(options: TrainOptions, command: Command): Promise<void> 
 
   const resolved = await engines.resolve(engineSelector(request, setup.enginePreference));
   const { engine } = resolved;
+  if (engine.name === 'reference') useReferenceThreads(options.threads);
   checkModelSize(setup, engine.dtype);
   const weights = setup.weights ?? initialWeights(setup.spec, run.seed, engine.dtype);
   const model = engine.createModel(setup.spec, cloneWeights(weights, engine.dtype), training);
@@ -239,6 +254,7 @@ async function trainAndReport(model: Model, engineId: string, context: TrainCont
     checkpointPath,
     checkpointEvery: outputs.checkpointEvery,
     progress: progressMode(options),
+    trainEvaluation: options.trainEval,
     dataSha256: setup.dataSha256,
     outputs,
   });

@@ -3,6 +3,8 @@ import type { ContenderId } from '../../contenders.js';
 import type { RawMeasurement } from '../../measure.js';
 import type { WorkloadId } from '../../workloads.js';
 import { engineResult } from '../ratios.js';
+import { summarize } from '../../stats.js';
+import type { UserContender, UserContenderResult, UserScenarioResult } from '../../user-path.js';
 import type { AllocationResult, WorkloadResult } from '../types.js';
 
 /** Three repetitions around `train` samples/s (median `train`), predictions at a constant `predict`. */
@@ -50,5 +52,30 @@ export const allocation: AllocationResult[] = [
 export const workloads = [
   workloadResult('playground', { 'reference/float32': 1_000_000, 'tfjs/wasm': 15_000, 'tfjs/cpu': 25_000, 'raw-tfjs/wasm': 16_000 }),
   workloadResult('mnist', { 'reference/float32': 10_000, 'tfjs/wasm': 12_000, 'tfjs/cpu': 2_000, 'raw-tfjs/wasm': 12_600, 'raw-tfjs/cpu': 2_500 }),
-  workloadResult('wide', { 'reference/float32': 1_000, 'tfjs/wasm': 800, 'tfjs/cpu': 300 }),
+  workloadResult('wide', { 'reference/float32': 1_000, 'tfjs/wasm': 400, 'tfjs/cpu': 300 }),
 ];
+
+/** One user-path contender with `runs` made-up runs (medians: the middle run). */
+export function userResult(
+  way: UserContender['way'],
+  engine: string,
+  seconds: readonly number[],
+  samplesPerSecond: number,
+  testAccuracy: number,
+): UserContenderResult {
+  const runs = seconds.map((s) => ({ processSeconds: s, samplesPerSecond, testAccuracy, trainAccuracy: 0.99, testLoss: 0.2 }));
+  return {
+    contender: { way, engine },
+    label: `${way} ${engine}`,
+    processSeconds: summarize(seconds),
+    samplesPerSecond: summarize(runs.map((r) => r.samplesPerSecond)),
+    testAccuracy,
+    trainAccuracy: 0.99,
+    testLoss: 0.2,
+    runs,
+  };
+}
+
+export function userScenarioResult(scenario: UserScenarioResult['scenario'], contenders: UserScenarioResult['contenders']): UserScenarioResult {
+  return { scenario, title: scenario, model: 'm', trainRows: 8000, testRows: 2000, repetitions: 3, contenders };
+}

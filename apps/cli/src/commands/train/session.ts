@@ -1,4 +1,4 @@
-import { fit, NonFiniteLossError, NonFiniteWeightsError, type EarlyStoppingState, type FitResult, type Model } from '@twinprop/core';
+import { fit, NonFiniteLossError, NonFiniteWeightsError, type EarlyStoppingState, type FitResult, type Model, type TrainEvaluation } from '@twinprop/core';
 import type { SplitData } from '../../data.js';
 import { stderrIsTty } from '../../io.js';
 import { createProgress, type ProgressMode } from '../../render/progress.js';
@@ -25,6 +25,8 @@ export interface SessionOptions {
   /** Write a checkpoint every this many epochs (never after the last). */
   readonly checkpointEvery: number | undefined;
   readonly progress: ProgressMode;
+  /** How each epoch's train accuracy is computed (`--train-eval`). */
+  readonly trainEvaluation: TrainEvaluation;
 }
 
 /** How the run ended; `history` is the whole loss curve (the resumed part included). */
@@ -55,6 +57,7 @@ export async function trainSession(model: Model, session: SessionOptions): Promi
       batchSize: run.batchSize,
       seed: run.seed,
       task: split.train.task,
+      trainEvaluation: session.trainEvaluation,
       ...heldOutFitOptions(run, split, session.earlyStopping),
       initialEpoch: session.epochsCompleted,
       initialBatch: session.batchesCompleted,

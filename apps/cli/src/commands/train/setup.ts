@@ -1,6 +1,7 @@
 import {
   cloneWeights,
   deriveSeed,
+  type TrainEvaluation,
   initializeWeights,
   optimizer,
   Rng,
@@ -43,6 +44,9 @@ export interface TrainOptions extends DataOptions, ModelOptions, EngineOptions, 
   playground?: string;
   json?: boolean;
   quiet?: boolean;
+  trainEval: TrainEvaluation;
+  /** Threads for the reference engine's large products (undefined: every core). */
+  threads?: number;
 }
 
 /** Options that define a run; a checkpoint fixes them, so they cannot be given with --resume. */

@@ -56,6 +56,71 @@ export const trainingArea: ConformanceArea = {
       },
     },
     {
+      name: 'trainStepWithOutputs gives the outputs before the update, and the same loss and update as trainStep (softmax, linear and sigmoid outputs)',
+      run: async ({ engine, dtype, tolerance }) => {
+        // A linear output's activations are its logits: an engine must not lose them to the update.
+        const outputs = [
+          { output: [3, 'softmax'], loss: 'softmaxCrossEntropy' },
+          { output: [2, 'linear'], loss: 'meanSquaredError' },
+          { output: [1, 'sigmoid'], loss: 'binaryCrossEntropy' },
+        ] as const;
+        for (const { output, loss } of outputs) {
+          const spec = mlp(2, [[4, 'tanh']], [output[0], output[1]]);
+          const units = output[0];
+          const start = initializeWeights(spec, new Rng(47), dtype);
+          const all = randomBatch(spec, loss, 9, new Rng(48), dtype);
+          const config = training(loss, optimizer('adam', { learningRate: 0.05 }));
+          const [a, b] = [engine.createModel(spec, start, config), engine.createModel(spec, start, config)];
+          if (a.trainStepWithOutputs === undefined) {
+            // Optional: without it, fit's default train accuracy must be the full pass through predict.
+            if (loss === 'softmaxCrossEntropy') {
+              const result = await fit(a, all, { epochs: 1, batchSize: 4, seed: 3, task: 'multiclass' });
+              expect(result.history[0]?.trainAccuracy).toBe(accuracy(a.predict(all.x), all.y));
+            }
+            a.dispose();
+            b.dispose();
+            continue;
+          }
+          const [dataA, dataB] = [a.prepare(all), b.prepare(all)];
+          const order = Int32Array.from([4, 8, 0, 6, 2, 7, 1, 3, 5]);
+          for (const [first, end] of [[0, 4], [4, 9], [2, 7]] as const) {
+            const rows = Array.from(order.subarray(first, end));
+            const pick = (m: Matrix): Matrix => matrix(rows.length, m.cols, rows.flatMap((r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols))), dtype);
+            const before = a.predict(pick(all.x));
+            const out = new Float64Array((end - first) * units + 2).fill(-7);
+            const lossA = a.trainStepWithOutputs(dataA, { order, start: first, end }, out);
+            const lossB = b.trainStep(dataB, { order, start: first, end }, true);
+            expectClose(Array.from(out.subarray(0, (end - first) * units)), Array.from(before.data), tolerance.exact, `${output[1]} outputs`);
+            expect(Array.from(out.subarray((end - first) * units)), 'values past the batch are left alone').toEqual([-7, -7]);
+            expectClose([lossA], [lossB ?? Number.NaN], tolerance.exact, `${output[1]} loss`);
+            expectClose(weightsData(a.getWeights()), weightsData(b.getWeights()), tolerance.exact, `${output[1]} weights`);
+          }
+          // And the model trains on after it (nothing it needs was disposed).
+          expect(Number.isFinite(a.trainStep(dataA, { order, start: 0, end: 9 }, true) ?? Number.NaN)).toBe(true);
+          expectThrows(() => a.trainStepWithOutputs!(dataA, { order, start: 0, end: 4 }, new Float64Array(4 * units - 1)), ShapeError, 'outputs shorter than the batch');
+          for (const d of [dataA, dataB]) d.dispose();
+          a.dispose();
+          b.dispose();
+        }
+      },
+    },
+    {
+      name: 'evaluate gives what loss and predict give',
+      run: ({ engine, dtype, tolerance }) => {
+        const multi = mlp(2, [[5, 'relu']], [3, 'softmax']);
+        const model = engine.createModel(multi, initializeWeights(multi, new Rng(49), dtype), training('softmaxCrossEntropy', optimizer('sgd'), { l2: 0.01 }));
+        if (model.evaluate === undefined) return expect.fail(`the ${engine.name} engine's models have no evaluate (optional, but then list this test as a known gap)`);
+        const batch = randomBatch(multi, 'softmaxCrossEntropy', 11, new Rng(50), dtype);
+        const { loss, outputs } = model.evaluate(batch);
+        const predicted = model.predict(batch.x);
+        expect([outputs.rows, outputs.cols]).toEqual([11, 3]);
+        expectClose([loss], [model.loss(batch)], tolerance.exact, 'loss');
+        expectClose(Array.from(outputs.data), Array.from(predicted.data), tolerance.exact, 'outputs');
+        expectThrows(() => model.evaluate!({ x: batch.x, y: matrix(11, 2, new Array<number>(22).fill(0), dtype) }), ShapeError, 'targets of the wrong width');
+        model.dispose();
+      },
+    },
+    {
       name: 'trainStep refuses row ranges that select nothing or run past the order, and row indices outside the data (ShapeError)',
       run: ({ engine, dtype }) => {
         const model = engine.createModel(spec, initializeWeights(spec, new Rng(45), dtype), sgd(0.3));

@@ -1,0 +1,144 @@
+/**
+ * One whole training run of the user path in its own process (`node user-child.js '<task>'`):
+ * `fit` — what a library user writes around core's `fit` — or `layers` — what a TensorFlow.js
+ * user writes with tfjs-layers instead. Prints one line starting with USER_RESULT_MARKER.
+ */
+import { createRequire } from 'node:module';
+import type * as Tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { deriveSeed, epochOrder, evaluateModel, fit, initializeWeights, optimizer, Rng, type Weights } from '@twinprop/core';
+import { engines, useReferenceThreads } from '@twinprop/toolkit';
+import { scenarioSpec, USER_RESULT_MARKER, USER_SEED, userData, userScenario, type UserChildTask, type UserScenario } from './user-path.js';
+
+const require = createRequire(import.meta.url);
+
+function initial(s: UserScenario, dtype: 'float32' | 'float64'): Weights {
+  // As `twinprop train` draws them.
+  return initializeWeights(scenarioSpec(s), new Rng(deriveSeed(USER_SEED, 'init')), dtype);
+}
+
+/** Core's `fit` with the test set evaluated after every epoch, then the final evaluation. */
+async function withFit(s: UserScenario, engineId: string): Promise<object> {
+  const { train, test } = userData(s);
+  const resolved = await engines.resolve(engineId);
+  if (resolved.engine.name === 'reference') useReferenceThreads();
+  const spec = scenarioSpec(s);
+  const model = resolved.engine.createModel(spec, initial(s, resolved.engine.dtype), {
+    loss: s.loss,
+    optimizer: optimizer(s.optimizer, { learningRate: s.learningRate }),
+  });
+  const result = await fit(model, train, { epochs: s.epochs, batchSize: s.batchSize, seed: USER_SEED, task: train.task, test });
+  const final = { train: evaluateModel(model, train, train.task), test: evaluateModel(model, test, train.task) };
+  model.dispose();
+  return {
+    samplesPerSecond: result.samplesPerSecond,
+    testAccuracy: final.test.accuracy ?? Number.NaN,
+    trainAccuracy: final.train.accuracy ?? Number.NaN,
+    testLoss: final.test.loss,
+  };
+}
+
+/**
+ * The benchmark's hot loop on the same model and data: `trainStep` over the batches of one fixed
+ * shuffle, as many steps as the scenario's epochs make, after 50 steps of warm-up; the loss only
+ * from the last step (which also waits for any pending work). No evaluation until the end.
+ */
+async function withLoop(s: UserScenario, engineId: string): Promise<object> {
+  const { train, test } = userData(s);
+  const resolved = await engines.resolve(engineId);
+  if (resolved.engine.name === 'reference') useReferenceThreads();
+  const model = resolved.engine.createModel(scenarioSpec(s), initial(s, resolved.engine.dtype), {
+    loss: s.loss,
+    optimizer: optimizer(s.optimizer, { learningRate: s.learningRate }),
+  });
+  const data = model.prepare(train);
+  const batches = Math.floor(train.x.rows / s.batchSize);
+  const rows = { order: epochOrder(train.x.rows, USER_SEED, 1), start: 0, end: s.batchSize };
+  const step = (i: number, returnLoss: boolean): void => {
+    rows.start = (i % batches) * s.batchSize;
+    rows.end = rows.start + s.batchSize;
+    model.trainStep(data, rows, returnLoss);
+  };
+  for (let i = 0; i < 50; i++) step(i, i === 49);
+  const steps = batches * s.epochs;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step(i, i === steps - 1);
+  const seconds = (performance.now() - t0) / 1000;
+  data.dispose();
+  const final = { train: evaluateModel(model, train, train.task), test: evaluateModel(model, test, train.task) };
+  model.dispose();
+  return {
+    samplesPerSecond: (steps * s.batchSize) / seconds,
+    testAccuracy: final.test.accuracy ?? Number.NaN,
+    trainAccuracy: final.train.accuracy ?? Number.NaN,
+    testLoss: final.test.loss,
+  };
+}
+
+/**
+ * The script a TensorFlow.js user would write: a `tf.sequential` of dense layers, `compile` with
+ * the optimizer and the loss, `fit` with a fresh shuffle every epoch and the test set as
+ * validation data (evaluated after every epoch; train accuracy from the epoch's batches), then
+ * `evaluate` on both sets. The initial weights are set to twinprop's, so accuracies compare; the
+ * training time is summed over `onBatchBegin` … `onBatchEnd`.
+ */
+async function withLayers(s: UserScenario, backend: string): Promise<object> {
+  const tf: typeof Tf = await import('@tensorflow/tfjs');
+  if (backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
+  }
+  if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not initialize its ${backend} backend`);
+  await tf.ready();
+  const { train, test } = userData(s);
+  const layers = [...s.hidden, s.output].map(([units, activation], i) =>
+    tf.layers.dense({ units, activation: activation as 'relu' | 'tanh' | 'sigmoid' | 'softmax', ...(i === 0 ? { inputShape: [train.x.cols] } : {}) }),
+  );
+  const model = tf.sequential({ layers });
+  const start = initial(s, 'float32');
+  model.setWeights(start.layers.flatMap((l) => [tf.tensor(l.kernel.data, [...l.kernel.shape]), tf.tensor(l.bias.data, [...l.bias.shape])]));
+  const adam = s.optimizer === 'adam';
+  model.compile({
+    optimizer: adam ? tf.train.adam(s.learningRate) : tf.train.sgd(s.learningRate),
+    loss: s.loss === 'softmaxCrossEntropy' ? 'categoricalCrossentropy' : 'binaryCrossentropy',
+    metrics: ['accuracy'],
+  });
+  const xs = tf.tensor2d(Float32Array.from(train.x.data), [train.x.rows, train.x.cols]);
+  const ys = tf.tensor2d(Float32Array.from(train.y.data), [train.y.rows, train.y.cols]);
+  const testXs = tf.tensor2d(Float32Array.from(test.x.data), [test.x.rows, test.x.cols]);
+  const testYs = tf.tensor2d(Float32Array.from(test.y.data), [test.y.rows, test.y.cols]);
+  let trainingMs = 0;
+  let batchStarted = 0;
+  await model.fit(xs, ys, {
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    shuffle: true,
+    validationData: [testXs, testYs],
+    verbose: 0,
+    callbacks: {
+      onBatchBegin: () => {
+        batchStarted = performance.now();
+      },
+      onBatchEnd: () => {
+        trainingMs += performance.now() - batchStarted;
+      },
+    },
+  });
+  const evaluate = (x: typeof xs, y: typeof ys): number[] => {
+    const out = model.evaluate(x, y) as Tf.Scalar[];
+    return out.map((t) => t.dataSync()[0] ?? Number.NaN);
+  };
+  const [, trainAccuracy] = evaluate(xs, ys);
+  const [testLoss, testAccuracy] = evaluate(testXs, testYs);
+  return { samplesPerSecond: (train.x.rows * s.epochs) / (trainingMs / 1000), testAccuracy, trainAccuracy, testLoss };
+}
+
+async function main(): Promise<void> {
+  const task = JSON.parse(process.argv[2] ?? '{}') as UserChildTask;
+  const s = userScenario(task.scenario, task.epochs);
+  const { way, engine } = task.contender;
+  const result = way === 'layers' ? await withLayers(s, engine) : way === 'loop' ? await withLoop(s, engine) : await withFit(s, engine);
+  process.stdout.write(`${USER_RESULT_MARKER}${JSON.stringify(result)}\n`);
+}
+
+await main();

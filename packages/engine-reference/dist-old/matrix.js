@@ -1,0 +1,287 @@
+/**
+ * The three matrix products backpropagation needs, on row-major typed arrays. For a dense layer
+ * with input X [batch × in], kernel W [in × out] and ∂L/∂Z [batch × out]:
+ *
+ *   forward   Z     = X · W         {@link multiply}            [batch × out]
+ *   backward  ∂L/∂W = Xᵀ · ∂L/∂Z    {@link multiplyTransposedA}  [in × out]
+ *   backward  ∂L/∂X = ∂L/∂Z · Wᵀ    {@link multiplyTransposedB}  [batch × in]
+ *
+ * All three are one kernel, {@link gemm}, reading A and B through strides, so a transposed
+ * operand costs nothing: Aᵀ is A read with its row and column strides swapped.
+ *
+ * Speed (measured in V8; see scripts/timing.mjs):
+ * - Before the product, A's rows and B's columns are copied ("packed") into one float64 array of
+ *   panels, in exactly the order the tile loop reads them, so that loop walks one array with unit
+ *   steps and only ever sees a Float64Array. The copy costs O(m·k + k·n) against the product's
+ *   O(m·k·n); copying a float32 into a float64 is exact.
+ * - C is computed in 2×5 tiles ({@link multiplyPanels}). Each tile keeps its ten sums in local
+ *   variables for the whole reduction, so one pass over k loads 2 values of A and 5 of B for 10
+ *   multiply-adds, and C is written once. V8 spends about six instructions on each typed-array
+ *   load (index, bounds check, address), so the tile is as large as the x64 registers allow:
+ *   2×5 ran 5.5 GFLOP/s where the former 3×4 tile over two panel arrays ran 4.7, 3×4 over one
+ *   array 5.2, and 4×4, 4×6 or 6×6 (sums spilled to the stack) 4.3–5.3. Indices are kept in
+ *   int32 with `| 0`, which spares V8 an overflow check per load.
+ * - The panels are padded with zero rows and columns up to whole tiles, so there is no separate
+ *   code for the edges; a tile that sticks out stores only its part inside C.
+ * - In float32 the sums are therefore kept in float64 and rounded once when stored into C, which
+ *   is at least as accurate as summing in float32.
+ * - Small products (at most {@link SMALL_PRODUCT} multiply-adds, e.g. every product of a 2-8-8-1
+ *   network on a batch of 10) skip the packing: {@link gemmSmall}.
+ * - Large products can be shared with helper threads ({@link setParallelProducts}; Node.js only,
+ *   installed by `@twinprop/engine-reference/threads`): each takes whole row panels of C and
+ *   computes them with the same {@link multiplyPanels}, so every element is the same sum in the
+ *   same order whichever thread computes it, and the result is bit-identical to one thread's.
+ */
+/** A new zero-filled array of `dtype`. */
+export function allocate(dtype, length) {
+    return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+}
+/** Rows of C per tile (and of A per panel). */
+export const TILE_ROWS = 2;
+/** Columns of C per tile (and of B per panel). */
+export const TILE_COLS = 5;
+let parallel;
+/** Installs (or, with `undefined`, removes) the helper threads that share large products, for every model of this engine in this thread. */
+export function setParallelProducts(products) {
+    parallel = products;
+    panels = new Float64Array(0);
+}
+/**
+ * Grow-only panel buffer, reused by every product, so that training steps allocate nothing: A's
+ * row panels from 0, then B's column panels from `bOffset`.
+ */
+let panels = new Float64Array(0);
+/**
+ * C[m × n] = A[m × k] · B[k × n], where A[i][p] = a[i·aRow + p·aCol] and B[p][j] = b[p·bRow + j·bCol];
+ * C is row-major and dense. Overwrites C.
+ */
+export function gemm(m, n, k, a, aRow, aCol, b, bRow, bCol, c) {
+    const multiplyAdds = m * n * k;
+    if (multiplyAdds <= SMALL_PRODUCT) {
+        gemmSmall(m, n, k, a, aRow, aCol, b, bRow, bCol, c);
+        return;
+    }
+    const shared = parallel !== undefined && multiplyAdds >= parallel.minMultiplyAdds ? parallel : undefined;
+    // Round m up to whole row panels and n up to whole column panels; the padding is zeros.
+    const mPadded = Math.ceil(m / TILE_ROWS) * TILE_ROWS;
+    const nPadded = Math.ceil(n / TILE_COLS) * TILE_COLS;
+    const bOffset = mPadded * k;
+    const length = bOffset + nPadded * k;
+    if (panels.length < length)
+        panels = parallel === undefined ? new Float64Array(length) : parallel.allocatePanels(length);
+    const pa = panels;
+    // Panel of rows i, i+1 of A: at i·k + 2p + r, A[i + r][p]. Written in order, p outer and r inner,
+    // so the writes are sequential and so are the reads along a row of A (or, for Aᵀ, pairs of
+    // neighbours) — about twice as fast as one row of the panel after the other.
+    for (let i = 0; i < mPadded; i += TILE_ROWS) {
+        const row0 = i * aRow;
+        let q = i * k;
+        if (i + 1 < m) {
+            const row1 = row0 + aRow;
+            for (let p = 0; p < k; p++, q += TILE_ROWS) {
+                pa[q] = a[row0 + p * aCol];
+                pa[q + 1] = a[row1 + p * aCol];
+            }
+        }
+        else {
+            // The last row of an odd m: its neighbour is padding.
+            for (let p = 0; p < k; p++, q += TILE_ROWS) {
+                pa[q] = a[row0 + p * aCol];
+                pa[q + 1] = 0;
+            }
+        }
+    }
+    // Panel of columns j … j+4 of B: at bOffset + j·k + 5p + r, B[p][j + r]; in order as above.
+    for (let j = 0; j < nPadded; j += TILE_COLS) {
+        let q = bOffset + j * k;
+        const col0 = j * bCol;
+        if (j + TILE_COLS <= n) {
+            for (let p = 0; p < k; p++, q += TILE_COLS) {
+                const at = p * bRow + col0;
+                pa[q] = b[at];
+                pa[q + 1] = b[at + bCol];
+                pa[q + 2] = b[at + 2 * bCol];
+                pa[q + 3] = b[at + 3 * bCol];
+                pa[q + 4] = b[at + 4 * bCol];
+            }
+        }
+        else {
+            // The last, partial panel: columns past n are padding.
+            for (let p = 0; p < k; p++, q += TILE_COLS) {
+                for (let r = 0; r < TILE_COLS; r++)
+                    pa[q + r] = j + r < n ? b[p * bRow + (j + r) * bCol] : 0;
+            }
+        }
+    }
+    if (shared !== undefined)
+        shared.multiply(pa, bOffset, m, n, k, c);
+    else
+        multiplyPanels(pa, bOffset, m, n, k, 0, mPadded / TILE_ROWS, c);
+}
+/** The sums of a tile that sticks out past C's last row or column, before the part inside is stored. */
+const edgeTile = new Float64Array(TILE_ROWS * TILE_COLS);
+/**
+ * Stores rows [2·firstPanel, 2·endPanel) ∩ [0, m) of C [m × n] from the packed panels of
+ * {@link gemm}: A's row panels from 0, B's column panels from `bOffset`, each k deep. Every
+ * C[i][j] is Σ_p A[i][p]·B[p][j] with p ascending from 0, summed in float64 and rounded once when
+ * stored — whichever rows a call is given, so splitting the row panels between threads changes
+ * nothing in the result.
+ */
+export function multiplyPanels(p, bOffset, m, n, k, firstPanel, endPanel, c) {
+    const nPadded = Math.ceil(n / TILE_COLS) * TILE_COLS;
+    const iEnd = endPanel * TILE_ROWS;
+    for (let i = firstPanel * TILE_ROWS; i < iEnd; i += TILE_ROWS) {
+        for (let j = 0; j < nPadded; j += TILE_COLS) {
+            // The tile C[i … i+1][j … j+4], summed in registers.
+            let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s04 = 0;
+            let s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0;
+            let qa = i * k;
+            let qb = (bOffset + j * k) | 0;
+            const qaEnd = qa + 2 * k;
+            // Literal 2 and 5 (TILE_ROWS, TILE_COLS) in this loop, so that V8 need not look them up.
+            while (qa < qaEnd) {
+                const x0 = p[qa], x1 = p[(qa + 1) | 0];
+                const w0 = p[qb], w1 = p[(qb + 1) | 0], w2 = p[(qb + 2) | 0], w3 = p[(qb + 3) | 0], w4 = p[(qb + 4) | 0];
+                s00 += x0 * w0;
+                s01 += x0 * w1;
+                s02 += x0 * w2;
+                s03 += x0 * w3;
+                s04 += x0 * w4;
+                s10 += x1 * w0;
+                s11 += x1 * w1;
+                s12 += x1 * w2;
+                s13 += x1 * w3;
+                s14 += x1 * w4;
+                qa = (qa + 2) | 0;
+                qb = (qb + 5) | 0;
+            }
+            const c0 = i * n + j;
+            if (i + TILE_ROWS <= m && j + TILE_COLS <= n) {
+                c[c0] = s00;
+                c[c0 + 1] = s01;
+                c[c0 + 2] = s02;
+                c[c0 + 3] = s03;
+                c[c0 + 4] = s04;
+                c[c0 + n] = s10;
+                c[c0 + n + 1] = s11;
+                c[c0 + n + 2] = s12;
+                c[c0 + n + 3] = s13;
+                c[c0 + n + 4] = s14;
+            }
+            else {
+                edgeTile[0] = s00;
+                edgeTile[1] = s01;
+                edgeTile[2] = s02;
+                edgeTile[3] = s03;
+                edgeTile[4] = s04;
+                edgeTile[5] = s10;
+                edgeTile[6] = s11;
+                edgeTile[7] = s12;
+                edgeTile[8] = s13;
+                edgeTile[9] = s14;
+                for (let r = 0; r < TILE_ROWS && i + r < m; r++) {
+                    for (let col = 0; col < TILE_COLS && j + col < n; col++)
+                        c[c0 + r * n + col] = edgeTile[r * TILE_COLS + col];
+                }
+            }
+        }
+    }
+}
+/** Products with at most this many multiply-adds (m·n·k) take {@link gemmSmall}. */
+const SMALL_PRODUCT = 4096;
+/**
+ * {@link gemm} for small products, without packing. At these sizes copying A and B into padded
+ * panels costs more than the product itself (a 10×8 · 8×1 product packed 128 values and summed 384
+ * products, 80 of them real), so C is computed in 2×4 tiles read straight from A and B through
+ * their strides (2·4 sums plus 6 operands still fit in registers), the last columns when n is not
+ * a multiple of 4 in 2×1 tiles. Each C[i][j] is the same sum as in gemm, Σ_p A[i][p]·B[p][j] with p
+ * ascending from 0, kept in float64 and rounded once when stored, so the results are identical.
+ */
+function gemmSmall(m, n, k, a, aRow, aCol, b, bRow, bCol, c) {
+    const nTiled = n - (n % 4);
+    for (let i = 0; i < m; i += 2) {
+        // Rows i and i + 1; when m is odd the last tile reads row m − 1 twice and stores its sums twice.
+        const nextRow = i + 1 < m ? i + 1 : i;
+        const c0 = i * n;
+        const c1 = nextRow * n;
+        for (let j = 0; j < nTiled; j += 4) {
+            let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+            let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+            let qa0 = i * aRow;
+            let qa1 = nextRow * aRow;
+            let qb = j * bCol;
+            for (let p = 0; p < k; p++) {
+                const x0 = a[qa0], x1 = a[qa1];
+                const w0 = b[qb], w1 = b[qb + bCol], w2 = b[qb + 2 * bCol], w3 = b[qb + 3 * bCol];
+                s00 += x0 * w0;
+                s01 += x0 * w1;
+                s02 += x0 * w2;
+                s03 += x0 * w3;
+                s10 += x1 * w0;
+                s11 += x1 * w1;
+                s12 += x1 * w2;
+                s13 += x1 * w3;
+                qa0 += aCol;
+                qa1 += aCol;
+                qb += bRow;
+            }
+            c[c0 + j] = s00;
+            c[c0 + j + 1] = s01;
+            c[c0 + j + 2] = s02;
+            c[c0 + j + 3] = s03;
+            c[c1 + j] = s10;
+            c[c1 + j + 1] = s11;
+            c[c1 + j + 2] = s12;
+            c[c1 + j + 3] = s13;
+        }
+        for (let j = nTiled; j < n; j++) {
+            let s0 = 0, s1 = 0;
+            let qa0 = i * aRow;
+            let qa1 = nextRow * aRow;
+            let qb = j * bCol;
+            for (let p = 0; p < k; p++) {
+                const w = b[qb];
+                s0 += a[qa0] * w;
+                s1 += a[qa1] * w;
+                qa0 += aCol;
+                qa1 += aCol;
+                qb += bRow;
+            }
+            c[c0 + j] = s0;
+            c[c1 + j] = s1;
+        }
+    }
+}
+/** C[m × n] = A[m × k] · B[k × n]. */
+export function multiply(a, b, c, m, k, n) {
+    gemm(m, n, k, a, k, 1, b, n, 1, c);
+}
+/** C[k × n] = Aᵀ · B for A [m × k] and B [m × n] (the reduction runs over the m rows). */
+export function multiplyTransposedA(a, b, c, m, k, n) {
+    gemm(k, n, m, a, 1, k, b, n, 1, c);
+}
+/** C[m × k] = A · Bᵀ for A [m × n] and B [k × n] (the reduction runs over the n columns). */
+export function multiplyTransposedB(a, b, c, m, n, k) {
+    gemm(m, k, n, a, n, 1, b, 1, n, c);
+}
+/** Adds `bias` [n] to every row of `z` [m × n] in place. */
+export function addRowVector(z, bias, m, n) {
+    for (let i = 0; i < m; i++) {
+        const row = i * n;
+        for (let j = 0; j < n; j++)
+            z[row + j] = z[row + j] + bias[j];
+    }
+}
+/**
+ * out[j] = Σ_i a[i][j] over the m rows of a [m × n] — the bias gradient Σ_rows ∂L/∂Z. Each sum
+ * is kept in float64 and rounded once when stored.
+ */
+export function sumRows(a, out, m, n) {
+    for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < m; i++)
+            s += a[i * n + j];
+        out[j] = s;
+    }
+}
+//# sourceMappingURL=matrix.js.map

@@ -31,6 +31,7 @@ import {
 import { createRunner, initialWeights, type Runner } from './runners.js';
 import { summarize } from './stats.js';
 import type { PeakResult } from './peak.js';
+import type { ThreadPool } from '@twinprop/engine-reference/threads';
 import { runUserScenario, userContenders, userScenario, type UserScenarioResult } from './user-path.js';
 import { loadWorkloadData, workload, type WorkloadId } from './workloads.js';
 
@@ -214,6 +215,11 @@ async function profile(requests: readonly ProfileRequest[], plan: Plan, log: Log
   return out;
 }
 
+/** The pool's running counts, to tell per workload how much was shared and how often sharing paused. */
+function threadCounters(pool: ThreadPool): { products: number; updates: number; waitedMs: number; backoffs: number } {
+  return { products: pool.sharedProducts, updates: pool.sharedUpdates, waitedMs: pool.waitedMs, backoffs: pool.backoffs };
+}
+
 /** Runs everything `options` asks for, logging progress, and returns the report. */
 export async function runBench(options: BenchOptions, log: Log): Promise<BenchReport> {
   const { plan, workloads } = options;
@@ -229,7 +235,15 @@ export async function runBench(options: BenchOptions, log: Log): Promise<BenchRe
   const usable = engines.filter((e) => e.available).map((e) => e.engine);
 
   const results: WorkloadResult[] = [];
-  for (const id of workloads) results.push(await benchWorkload(id, usable, options, log));
+  for (const id of workloads) {
+    const before = threadCounters(pool);
+    results.push(await benchWorkload(id, usable, options, log));
+    const after = threadCounters(pool);
+    log(
+      `  reference threads in ${id}: ${after.products - before.products} products and ${after.updates - before.updates} updates shared, ` +
+        `${(after.waitedMs - before.waitedMs).toFixed(0)} ms waited for helpers, ${after.backoffs - before.backoffs} pause(s) in sharing after a helper stalled`,
+    );
+  }
 
   let peak: PeakResult | undefined;
   if (options.peak) {

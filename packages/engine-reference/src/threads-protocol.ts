@@ -44,7 +44,7 @@ export const B_OFFSET = 10;
 /** Row panels per chunk (the last chunk may have fewer). */
 export const PANELS_PER_CHUNK = 11;
 export const CHUNKS = 12;
-/** A test seam: a helper that reads {@link FAULT_THROW} or {@link FAULT_EXIT} here fails on its next chunk ({@link FAULT_SLOW}: stalls in it). */
+/** A test seam: a helper that reads {@link FAULT_THROW} or {@link FAULT_EXIT} here fails on its next chunk ({@link FAULT_SLOW}: stalls in it; {@link FAULT_STALLING}: in every chunk until cleared). */
 export const FAULT = 13;
 /** Helpers that have started (read their first job). */
 export const STARTED = 14;
@@ -84,6 +84,8 @@ export const FAULT_THROW = 1;
 export const FAULT_EXIT = 2;
 /** The helper sleeps 100 ms in its next chunk, as a descheduled thread would stall. */
 export const FAULT_SLOW = 3;
+/** Every helper sleeps 20 ms in every chunk until the fault is cleared, as on a machine whose cores are taken. */
+export const FAULT_STALLING = 4;
 
 /** Bits of CLAIM that count chunks: at most 2047 chunks per product, and 2²⁰ tags before one repeats. */
 export const CHUNK_BITS = 11;

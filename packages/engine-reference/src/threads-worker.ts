@@ -31,6 +31,7 @@ import {
   FAULT_EXIT,
   FAULT_NONE,
   FAULT_SLOW,
+  FAULT_STALLING,
   FAULT_THROW,
   JOB,
   JOB_EXIT,
@@ -117,9 +118,10 @@ function takeUpdateChunks(seq: number): void {
   let job: ReturnType<typeof updateJob> | undefined;
   for (let chunk = claimChunk(control, tag, chunks); chunk >= 0; chunk = claimChunk(control, tag, chunks)) {
     try {
-      const fault = Atomics.exchange(control, FAULT, FAULT_NONE);
+      const fault = Atomics.load(control, FAULT) === FAULT_STALLING ? FAULT_STALLING : Atomics.exchange(control, FAULT, FAULT_NONE);
       if (fault === FAULT_EXIT) process.exit(1);
       if (fault === FAULT_THROW) throw new Error('a planted fault (ThreadPool.plantFault)');
+      if (fault === FAULT_STALLING) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
       job ??= updateJob();
       const start = chunk * chunkLength;
       updateRange(job.config, job.theta, job.gradient, job.slots, accBetas, start, Math.min(length, start + chunkLength));
@@ -147,10 +149,11 @@ function takeChunks(seq: number): void {
   const rowPanels = Math.ceil(m / TILE_ROWS);
   for (let chunk = claimChunk(control, tag, chunks); chunk >= 0; chunk = claimChunk(control, tag, chunks)) {
     try {
-      const fault = Atomics.exchange(control, FAULT, FAULT_NONE);
+      const fault = Atomics.load(control, FAULT) === FAULT_STALLING ? FAULT_STALLING : Atomics.exchange(control, FAULT, FAULT_NONE);
       if (fault === FAULT_EXIT) process.exit(1);
       if (fault === FAULT_THROW) throw new Error('a planted fault (ThreadPool.plantFault)');
       if (fault === FAULT_SLOW) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      if (fault === FAULT_STALLING) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
       if (panels === undefined) throw new Error('no panels were posted');
       const first = chunk * panelsPerChunk;
       multiplyPanels(panels, bOffset, m, n, k, first, Math.min(rowPanels, first + panelsPerChunk), scratch);

@@ -266,13 +266,29 @@ describe('failures and shutdown', () => {
     });
   }
 
-  it('a helper that stalls in a chunk (a descheduled thread) pauses sharing; the results stay the same', async () => {
+  it('one stalled chunk (a helper descheduled once) costs one wait and pauses nothing', async () => {
     const pool = await startPool({ threads: 2, minMultiplyAdds: 0 });
     const products = layerProducts('float32', 256, 400, 200);
     const single = alone(pool, products);
     pool.plantFault('slow');
     let shared = products();
-    for (let attempt = 0; attempt < 500 && pool.backoffs === 0; attempt++) shared = products();
+    for (let attempt = 0; attempt < 500 && pool.waitedMs < 50; attempt++) shared = products();
+    expect(pool.waitedMs).toBeGreaterThanOrEqual(50);
+    expect(pool.backoffs).toBe(0);
+    expect(countDifferent(shared, single)).toBe(0);
+    const before = pool.sharedProducts;
+    products();
+    expect(pool.sharedProducts).toBe(before + 3);
+  });
+
+  it('helpers that stall in consecutive jobs (cores taken) pause sharing; the results stay the same', async () => {
+    const pool = await startPool({ threads: 2, minMultiplyAdds: 0 });
+    const products = layerProducts('float32', 256, 400, 200);
+    const single = alone(pool, products);
+    pool.plantFault('stalling');
+    let shared = products();
+    for (let attempt = 0; attempt < 200 && pool.backoffs === 0; attempt++) shared = products();
+    pool.plantFault('none');
     expect(pool.backoffs).toBe(1);
     expect(countDifferent(shared, single)).toBe(0);
     // The next 8 jobs run on the calling thread alone: not shared, and still the same.

@@ -34,7 +34,9 @@ import {
   FAILED,
   FAULT,
   FAULT_EXIT,
+  FAULT_NONE,
   FAULT_SLOW,
+  FAULT_STALLING,
   FAULT_THROW,
   JOB,
   JOB_EXIT,
@@ -113,11 +115,12 @@ export class ThreadPool implements HelperThreads {
   sharedUpdates = 0;
   /** Milliseconds the calling thread spent waiting for helpers' chunks so far. */
   waitedMs = 0;
-  /** Times a helper held the calling thread up longer than it computed, so that the pool paused sharing. */
+  /** Times helpers held the calling thread up longer than it computed, twice in a row, so that the pool paused sharing. */
   backoffs = 0;
-  /** Jobs still to run alone, and the length of the next pause ({@link judge}). */
+  /** Jobs still to run alone, the length of the next pause, and shared jobs in a row that waited too long ({@link judge}). */
   private skipping = 0;
   private pause = 0;
+  private strikes = 0;
   /** Chunks of products the helpers computed so far. */
   helperChunks = 0;
   /** Chunks of parameter updates the helpers computed so far. */
@@ -362,18 +365,24 @@ export class ThreadPool implements HelperThreads {
 
   /**
    * On a busy machine a helper can be descheduled in the middle of a chunk, and the calling thread
-   * then waits for it longer than it computed itself — sharing made the job slower. When that
-   * happens the pool computes the next jobs alone (8, then twice as many each time it happens
-   * again, up to 256) before it tries sharing again; jobs where waiting stayed short bring the
-   * pause back down. The results do not depend on it: each element is the same sum either way.
+   * then waits for it longer than it computed itself — sharing made the job slower. One such job
+   * is the noise of a shared machine (a helper preempted once) and costs one wait; two in a row
+   * mean the cores are taken (another process, the garbage collector), and then the pool computes
+   * the next jobs alone — 8, then twice as many each time it happens again, up to 256 — before it
+   * tries sharing again; jobs where waiting stayed short bring the pause back down. The results do
+   * not depend on it: each element is the same sum either way.
    */
   private judge(ownMs: number, waitedMs: number): void {
     if (waitedMs > ownMs) {
+      this.strikes++;
+      if (this.strikes < 2) return;
+      this.strikes = 0;
       this.pause = Math.min(256, Math.max(8, this.pause * 2));
       this.skipping = this.pause;
       this.backoffs++;
-    } else if (waitedMs < ownMs / 4) {
-      this.pause >>= 1;
+    } else {
+      this.strikes = 0;
+      if (waitedMs < ownMs / 4) this.pause >>= 1;
     }
   }
 
@@ -399,11 +408,13 @@ export class ThreadPool implements HelperThreads {
 
   /**
    * A test seam: the next chunk a helper takes throws (`'throw'`), ends the helper's thread
-   * (`'exit'`) or stalls for 100 ms (`'slow'`), so that tests can check the failure surfaces as an
-   * error and a stall pauses sharing.
+   * (`'exit'`) or stalls for 100 ms (`'slow'`); `'stalling'` makes every chunk stall 20 ms until
+   * `'none'` clears it — so that tests can check a failure surfaces as an error, a single stall
+   * costs one wait and stalls in a row pause sharing.
    */
-  plantFault(kind: 'throw' | 'exit' | 'slow'): void {
-    Atomics.store(this.control, FAULT, kind === 'throw' ? FAULT_THROW : kind === 'exit' ? FAULT_EXIT : FAULT_SLOW);
+  plantFault(kind: 'throw' | 'exit' | 'slow' | 'stalling' | 'none'): void {
+    const codes = { throw: FAULT_THROW, exit: FAULT_EXIT, slow: FAULT_SLOW, stalling: FAULT_STALLING, none: FAULT_NONE } as const;
+    Atomics.store(this.control, FAULT, codes[kind]);
   }
 
   /** Stops the helpers (and uninstalls the pool if {@link enableThreads} installed it). Idempotent. */

@@ -99,6 +99,46 @@ export const DEFAULT_MIN_UPDATE_LENGTH = 1 << 14;
 /** Chunks per thread a product is cut into (more balance the load, fewer synchronize less). */
 const CHUNKS_PER_THREAD = 4;
 
+/**
+ * When sharing a job costs more than it saves. On a busy machine a helper can be descheduled in
+ * the middle of a chunk, and the calling thread then waits for it longer than it computed itself.
+ * One such job is the noise of a shared machine (a helper preempted once) and costs one wait; two
+ * in a row mean the cores are taken (another process, the garbage collector), and then the next
+ * jobs run on the calling thread alone — 8, then twice as many each time it happens again, up to
+ * 256 — before sharing is tried again; jobs where waiting stayed short bring the pause back down.
+ * Results do not depend on it: each element is the same sum whichever thread computes it.
+ */
+export class StallPolicy {
+  /** Pauses so far. */
+  pauses = 0;
+  /** Jobs still to run alone, the length of the next pause, and shared jobs in a row that waited too long. */
+  private skipping = 0;
+  private pause = 0;
+  private strikes = 0;
+
+  /** After a shared job: the milliseconds the calling thread computed, and those it waited for helpers. */
+  judge(ownMs: number, waitedMs: number): void {
+    if (waitedMs > ownMs) {
+      this.strikes++;
+      if (this.strikes < 2) return;
+      this.strikes = 0;
+      this.pause = Math.min(256, Math.max(8, this.pause * 2));
+      this.skipping = this.pause;
+      this.pauses++;
+    } else {
+      this.strikes = 0;
+      if (waitedMs < ownMs / 4) this.pause >>= 1;
+    }
+  }
+
+  /** Before a job that could be shared: whether it runs on the calling thread alone (counting down a pause). */
+  runAlone(): boolean {
+    if (this.skipping === 0) return false;
+    this.skipping--;
+    return true;
+  }
+}
+
 /** Why a pool refuses to compute. */
 export class ThreadPoolError extends Error {
   override readonly name = 'ThreadPoolError';
@@ -115,12 +155,12 @@ export class ThreadPool implements HelperThreads {
   sharedUpdates = 0;
   /** Milliseconds the calling thread spent waiting for helpers' chunks so far. */
   waitedMs = 0;
+  /** When to stop sharing for a while ({@link StallPolicy}). */
+  private readonly stalls = new StallPolicy();
   /** Times helpers held the calling thread up longer than it computed, twice in a row, so that the pool paused sharing. */
-  backoffs = 0;
-  /** Jobs still to run alone, the length of the next pause, and shared jobs in a row that waited too long ({@link judge}). */
-  private skipping = 0;
-  private pause = 0;
-  private strikes = 0;
+  get backoffs(): number {
+    return this.stalls.pauses;
+  }
   /** Chunks of products the helpers computed so far. */
   helperChunks = 0;
   /** Chunks of parameter updates the helpers computed so far. */
@@ -224,7 +264,7 @@ export class ThreadPool implements HelperThreads {
     this.start();
     const control = this.control;
     const rowPanels = Math.ceil(m / TILE_ROWS);
-    if (this.backingOff()) {
+    if (this.stalls.runAlone()) {
       multiplyPanels(panels, bOffset, m, n, k, 0, rowPanels, c);
       return;
     }
@@ -265,7 +305,7 @@ export class ThreadPool implements HelperThreads {
 
     // Wait for the helpers' chunks, then copy their rows of C.
     const theirs = chunks - taken;
-    this.judge(performance.now() - started, this.waitForHelpers(theirs));
+    this.stalls.judge(performance.now() - started, this.waitForHelpers(theirs));
     this.throwIfBroken();
     this.sharedProducts++;
     this.helperChunks += theirs;
@@ -289,7 +329,7 @@ export class ThreadPool implements HelperThreads {
     const length = theta.length;
     if (length < this.minUpdateLength || this.threads === 1 || slots.length > 2) return false;
     this.start();
-    if (this.backingOff()) return false;
+    if (this.stalls.runAlone()) return false;
     const thetaId = this.idOf(theta);
     const gradientId = this.idOf(gradient);
     const slot0 = slots[0] === undefined ? -1 : this.idOf(slots[0]);
@@ -342,7 +382,7 @@ export class ThreadPool implements HelperThreads {
       taken++;
     }
     const theirs = total - taken;
-    this.judge(performance.now() - started, this.waitForHelpers(theirs));
+    this.stalls.judge(performance.now() - started, this.waitForHelpers(theirs));
     this.throwIfBroken();
     this.sharedUpdates++;
     this.helperUpdateChunks += theirs;
@@ -361,36 +401,6 @@ export class ThreadPool implements HelperThreads {
     const waited = performance.now() - started;
     this.waitedMs += waited;
     return waited;
-  }
-
-  /**
-   * On a busy machine a helper can be descheduled in the middle of a chunk, and the calling thread
-   * then waits for it longer than it computed itself — sharing made the job slower. One such job
-   * is the noise of a shared machine (a helper preempted once) and costs one wait; two in a row
-   * mean the cores are taken (another process, the garbage collector), and then the pool computes
-   * the next jobs alone — 8, then twice as many each time it happens again, up to 256 — before it
-   * tries sharing again; jobs where waiting stayed short bring the pause back down. The results do
-   * not depend on it: each element is the same sum either way.
-   */
-  private judge(ownMs: number, waitedMs: number): void {
-    if (waitedMs > ownMs) {
-      this.strikes++;
-      if (this.strikes < 2) return;
-      this.strikes = 0;
-      this.pause = Math.min(256, Math.max(8, this.pause * 2));
-      this.skipping = this.pause;
-      this.backoffs++;
-    } else {
-      this.strikes = 0;
-      if (waitedMs < ownMs / 4) this.pause >>= 1;
-    }
-  }
-
-  /** Whether this job runs on the calling thread alone (see {@link judge}). */
-  private backingOff(): boolean {
-    if (this.skipping === 0) return false;
-    this.skipping--;
-    return true;
   }
 
   /** The helpers' id of a shared array (registering it on first use), or −1 for an array that is not shared. */

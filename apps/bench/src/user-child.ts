@@ -8,26 +8,26 @@ import type * as Tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { deriveSeed, epochOrder, evaluateModel, fit, initializeWeights, optimizer, Rng, type Weights } from '@twinprop/core';
 import { engines, useReferenceThreads } from '@twinprop/toolkit';
-import { scenarioSpec, USER_RESULT_MARKER, USER_SEED, userData, userScenario, type UserChildTask, type UserScenario } from './user-path.js';
+import { scenarioSpec, USER_RESULT_MARKER, userData, userScenario, type UserChildTask, type UserScenario } from './user-path.js';
 
 const require = createRequire(import.meta.url);
 
-function initial(s: UserScenario, dtype: 'float32' | 'float64'): Weights {
-  // As `twinprop train` draws them.
-  return initializeWeights(scenarioSpec(s), new Rng(deriveSeed(USER_SEED, 'init')), dtype);
+function initial(s: UserScenario, dtype: 'float32' | 'float64', seed: number): Weights {
+  // As `twinprop train --seed <seed>` draws them.
+  return initializeWeights(scenarioSpec(s), new Rng(deriveSeed(seed, 'init')), dtype);
 }
 
 /** Core's `fit` with the test set evaluated after every epoch, then the final evaluation. */
-async function withFit(s: UserScenario, engineId: string): Promise<object> {
-  const { train, test } = userData(s);
+async function withFit(s: UserScenario, engineId: string, seed: number): Promise<object> {
+  const { train, test } = userData(s, seed);
   const resolved = await engines.resolve(engineId);
   if (resolved.engine.name === 'reference') useReferenceThreads();
   const spec = scenarioSpec(s);
-  const model = resolved.engine.createModel(spec, initial(s, resolved.engine.dtype), {
+  const model = resolved.engine.createModel(spec, initial(s, resolved.engine.dtype, seed), {
     loss: s.loss,
     optimizer: optimizer(s.optimizer, { learningRate: s.learningRate }),
   });
-  const result = await fit(model, train, { epochs: s.epochs, batchSize: s.batchSize, seed: USER_SEED, task: train.task, test });
+  const result = await fit(model, train, { epochs: s.epochs, batchSize: s.batchSize, seed, task: train.task, test });
   const final = { train: evaluateModel(model, train, train.task), test: evaluateModel(model, test, train.task) };
   model.dispose();
   return {
@@ -43,17 +43,17 @@ async function withFit(s: UserScenario, engineId: string): Promise<object> {
  * shuffle, as many steps as the scenario's epochs make, after 50 steps of warm-up; the loss only
  * from the last step (which also waits for any pending work). No evaluation until the end.
  */
-async function withLoop(s: UserScenario, engineId: string): Promise<object> {
-  const { train, test } = userData(s);
+async function withLoop(s: UserScenario, engineId: string, seed: number): Promise<object> {
+  const { train, test } = userData(s, seed);
   const resolved = await engines.resolve(engineId);
   if (resolved.engine.name === 'reference') useReferenceThreads();
-  const model = resolved.engine.createModel(scenarioSpec(s), initial(s, resolved.engine.dtype), {
+  const model = resolved.engine.createModel(scenarioSpec(s), initial(s, resolved.engine.dtype, seed), {
     loss: s.loss,
     optimizer: optimizer(s.optimizer, { learningRate: s.learningRate }),
   });
   const data = model.prepare(train);
   const batches = Math.floor(train.x.rows / s.batchSize);
-  const rows = { order: epochOrder(train.x.rows, USER_SEED, 1), start: 0, end: s.batchSize };
+  const rows = { order: epochOrder(train.x.rows, seed, 1), start: 0, end: s.batchSize };
   const step = (i: number, returnLoss: boolean): void => {
     rows.start = (i % batches) * s.batchSize;
     rows.end = rows.start + s.batchSize;
@@ -86,7 +86,7 @@ async function withLoop(s: UserScenario, engineId: string): Promise<object> {
  * time is `fit`'s own duration, its per-epoch validation included (on MNIST, 2,000 rows forward
  * per epoch: about 1% of it) — which, if anything, understates tfjs-layers' samples/s.
  */
-async function withLayers(s: UserScenario, backend: string): Promise<object> {
+async function withLayers(s: UserScenario, backend: string, seed: number): Promise<object> {
   const tf: typeof Tf = await import('@tensorflow/tfjs');
   if (backend === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -94,12 +94,12 @@ async function withLayers(s: UserScenario, backend: string): Promise<object> {
   }
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not initialize its ${backend} backend`);
   await tf.ready();
-  const { train, test } = userData(s);
+  const { train, test } = userData(s, seed);
   const layers = [...s.hidden, s.output].map(([units, activation], i) =>
     tf.layers.dense({ units, activation: activation as 'relu' | 'tanh' | 'sigmoid' | 'softmax', ...(i === 0 ? { inputShape: [train.x.cols] } : {}) }),
   );
   const model = tf.sequential({ layers });
-  const start = initial(s, 'float32');
+  const start = initial(s, 'float32', seed);
   model.setWeights(start.layers.flatMap((l) => [tf.tensor(l.kernel.data, [...l.kernel.shape]), tf.tensor(l.bias.data, [...l.bias.shape])]));
   const adam = s.optimizer === 'adam';
   model.compile({
@@ -133,7 +133,8 @@ async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? '{}') as UserChildTask;
   const s = userScenario(task.scenario, task.epochs);
   const { way, engine } = task.contender;
-  const result = way === 'layers' ? await withLayers(s, engine) : way === 'loop' ? await withLoop(s, engine) : await withFit(s, engine);
+  const seed = task.seed;
+  const result = way === 'layers' ? await withLayers(s, engine, seed) : way === 'loop' ? await withLoop(s, engine, seed) : await withFit(s, engine, seed);
   process.stdout.write(`${USER_RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 

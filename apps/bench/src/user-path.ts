@@ -33,7 +33,13 @@ export interface UserScenario {
   readonly epochs: number;
 }
 
-/** The seed of every run (the CLI's default): it seeds the data's shuffle, the split, the initial weights and the epochs' orders. */
+/**
+ * The seed of a scenario's first repetition (the CLI's default); repetition r runs every contender
+ * with seed USER_SEED + r. A seed fixes the data's shuffle, the split, the initial weights and
+ * twinprop's epoch orders, so within a repetition all contenders train the same model on the same
+ * data, and twinprop's accuracy is a median over the same seeds as tfjs-layers' (whose own
+ * shuffle is Math.random).
+ */
 export const USER_SEED = 1;
 /** The CLI's default test split. */
 export const USER_TEST_SPLIT = 0.2;
@@ -101,12 +107,12 @@ export function describeScenario(s: UserScenario): string {
 }
 
 /**
- * The data exactly as `twinprop train --dataset <name> --seed 1` splits it: the dataset loaded
+ * The data exactly as `twinprop train --dataset <name> --seed <seed>` splits it: the dataset loaded
  * with the seed, then a stratified 80/20 split seeded by `deriveSeed(seed, 'split')`.
  */
-export function userData(s: UserScenario): { train: Batch & { task: 'binary' | 'multiclass' }; test: Batch } {
-  const data = loadBuiltinDataset(s.dataset, { seed: USER_SEED });
-  const { train, test } = stratifiedSplit(data, { testFraction: USER_TEST_SPLIT, seed: deriveSeed(USER_SEED, 'split') });
+export function userData(s: UserScenario, seed: number = USER_SEED): { train: Batch & { task: 'binary' | 'multiclass' }; test: Batch } {
+  const data = loadBuiltinDataset(s.dataset, { seed });
+  const { train, test } = stratifiedSplit(data, { testFraction: USER_TEST_SPLIT, seed: deriveSeed(seed, 'split') });
   if (test === undefined) throw new Error(`the ${s.dataset} split left no test part`);
   const task = train.task === 'multiclass' ? 'multiclass' : 'binary';
   return { train: { x: train.x, y: train.y, task }, test: { x: test.x, y: test.y } };
@@ -159,6 +165,8 @@ export function userContenders(id: UserScenarioId, backends: readonly string[]):
 
 /** What one whole-process run reports. */
 export interface UserRun {
+  /** The repetition's seed ({@link USER_SEED} + r). */
+  readonly seed: number;
   /** Spawn to exit, as the parent saw it. */
   readonly processSeconds: number;
   /** Training throughput the run reports for its updates (evaluation excluded). */
@@ -174,6 +182,7 @@ export interface UserChildTask {
   readonly scenario: UserScenarioId;
   readonly epochs: number;
   readonly contender: UserContender;
+  readonly seed: number;
 }
 
 export const USER_RESULT_MARKER = '@@twinprop-user-path ';
@@ -185,10 +194,10 @@ function cliEntry(): string {
   return path.join(path.dirname(require.resolve('twinprop/package.json')), 'dist', 'twinprop.js');
 }
 
-/** The command line of a contender. */
-export function commandOf(s: UserScenario, c: UserContender): string[] {
+/** The command line of a contender, for the repetition of `seed`. */
+export function commandOf(s: UserScenario, c: UserContender, seed: number = USER_SEED): string[] {
   if (c.way !== 'cli') {
-    const task: UserChildTask = { scenario: s.id, epochs: s.epochs, contender: c };
+    const task: UserChildTask = { scenario: s.id, epochs: s.epochs, contender: c, seed };
     return [fileURLToPath(new URL('./user-child.js', import.meta.url)), JSON.stringify(task)];
   }
   const [engine, variant] = c.engine.split('/');
@@ -210,7 +219,7 @@ export function commandOf(s: UserScenario, c: UserContender): string[] {
     '--epochs',
     String(s.epochs),
     '--seed',
-    String(USER_SEED),
+    String(seed),
     '--engine',
     engine ?? c.engine,
     ...(variant === undefined ? [] : ['--backend', variant]),
@@ -219,11 +228,12 @@ export function commandOf(s: UserScenario, c: UserContender): string[] {
   ];
 }
 
-function parseRun(c: UserContender, stdout: string, processSeconds: number): UserRun {
+function parseRun(c: UserContender, stdout: string, processSeconds: number, seed: number): UserRun {
   if (c.way === 'cli') {
     const json = JSON.parse(stdout) as { testAccuracy?: number; trainAccuracy?: number; testLoss?: number; samplesPerSecond?: number; error?: { message: string } };
     if (json.error !== undefined) throw new Error(`twinprop train failed: ${json.error.message}`);
     return {
+      seed,
       processSeconds,
       samplesPerSecond: json.samplesPerSecond ?? Number.NaN,
       testAccuracy: json.testAccuracy ?? Number.NaN,
@@ -233,14 +243,14 @@ function parseRun(c: UserContender, stdout: string, processSeconds: number): Use
   }
   const line = stdout.split('\n').find((l) => l.startsWith(USER_RESULT_MARKER));
   if (line === undefined) throw new Error('the child printed no result');
-  return { ...(JSON.parse(line.slice(USER_RESULT_MARKER.length)) as Omit<UserRun, 'processSeconds'>), processSeconds };
+  return { ...(JSON.parse(line.slice(USER_RESULT_MARKER.length)) as Omit<UserRun, 'processSeconds' | 'seed'>), processSeconds, seed };
 }
 
-/** Runs one contender once, in a fresh process. */
-export function runOnce(s: UserScenario, c: UserContender, timeoutMs = 900_000): Promise<UserRun> {
+/** Runs one contender once, in a fresh process, with the repetition's seed. */
+export function runOnce(s: UserScenario, c: UserContender, seed: number = USER_SEED, timeoutMs = 900_000): Promise<UserRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    execFile(process.execPath, commandOf(s, c), { maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(process.execPath, commandOf(s, c, seed), { maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs }, (error, stdout, stderr) => {
       const seconds = (performance.now() - started) / 1000;
       if (error !== null) {
         const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-4).join(' | ');
@@ -248,7 +258,7 @@ export function runOnce(s: UserScenario, c: UserContender, timeoutMs = 900_000):
         return;
       }
       try {
-        resolve(parseRun(c, stdout, seconds));
+        resolve(parseRun(c, stdout, seconds, seed));
       } catch (parseError) {
         reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
       }
@@ -261,7 +271,7 @@ export interface UserContenderResult {
   readonly label: string;
   readonly processSeconds: Summary;
   readonly samplesPerSecond: Summary;
-  /** Median over the repetitions (runs are deterministic for the twinprop engines; tfjs-layers shuffles with Math.random). */
+  /** Median over the repetitions, each with its own seed (for a given seed twinprop's runs are deterministic; tfjs-layers shuffles with Math.random). */
   readonly testAccuracy: number;
   readonly trainAccuracy: number;
   readonly testLoss: number;
@@ -282,7 +292,7 @@ export function isMeasured(r: UserScenarioResult['contenders'][number]): r is Us
   return !('error' in r);
 }
 
-/** Runs every contender `repetitions` times, round robin (repetition r starts with contender r). */
+/** Runs every contender `repetitions` times, round robin (repetition r starts with contender r, and runs everyone with seed USER_SEED + r). */
 export async function runUserScenario(
   s: UserScenario,
   contenders: readonly UserContender[],
@@ -292,13 +302,14 @@ export async function runUserScenario(
   const runs = new Map<UserContender, UserRun[]>(contenders.map((c) => [c, []]));
   const errors = new Map<UserContender, string>();
   for (let r = 0; r < repetitions; r++) {
+    const seed = USER_SEED + r;
     for (const c of rotate(contenders, r)) {
       if (errors.has(c)) continue;
       try {
-        const run = await runOnce(s, c);
+        const run = await runOnce(s, c, seed);
         runs.get(c)?.push(run);
         log(
-          `  ${s.id} ${contenderLabel(c)}: ${run.processSeconds.toFixed(2)} s, ${run.samplesPerSecond.toFixed(0)} samples/s, test accuracy ${(run.testAccuracy * 100).toFixed(2)}%`,
+          `  ${s.id} seed ${seed} ${contenderLabel(c)}: ${run.processSeconds.toFixed(2)} s, ${run.samplesPerSecond.toFixed(0)} samples/s, test accuracy ${(run.testAccuracy * 100).toFixed(2)}%`,
         );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

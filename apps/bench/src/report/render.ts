@@ -114,7 +114,7 @@ export function renderUserScenario(u: UserScenarioResult): string {
   return [
     `### User path — ${u.title}: ${u.model}`,
     '',
-    `${u.trainRows} training rows, ${u.testRows} test rows; ${u.repetitions} whole-process run(s) of each contender, round robin; medians, ± is half the min–max range over the median. ` +
+    `${u.trainRows} training rows, ${u.testRows} test rows; ${u.repetitions} whole-process run(s) of each contender, round robin, run r of every contender with seed r + 1 (data split, initial weights, twinprop's shuffles); medians, ± is half the min–max range over the median. ` +
       "Train samples/s: twinprop's own count over its updates; for tfjs-layers, `fit`'s whole duration (its per-epoch validation included: the script has no per-batch callback, which would slow it).",
     '',
     markdownTable(head, rows),

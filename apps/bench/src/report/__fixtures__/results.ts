@@ -63,7 +63,7 @@ export function userResult(
   samplesPerSecond: number,
   testAccuracy: number,
 ): UserContenderResult {
-  const runs = seconds.map((s) => ({ processSeconds: s, samplesPerSecond, testAccuracy, trainAccuracy: 0.99, testLoss: 0.2 }));
+  const runs = seconds.map((s, r) => ({ seed: r + 1, processSeconds: s, samplesPerSecond, testAccuracy, trainAccuracy: 0.99, testLoss: 0.2 }));
   return {
     contender: { way, engine },
     label: `${way} ${engine}`,

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=threads-worker.d.ts.map

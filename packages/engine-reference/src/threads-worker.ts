@@ -118,10 +118,7 @@ function takeUpdateChunks(seq: number): void {
   let job: ReturnType<typeof updateJob> | undefined;
   for (let chunk = claimChunk(control, tag, chunks); chunk >= 0; chunk = claimChunk(control, tag, chunks)) {
     try {
-      const fault = Atomics.load(control, FAULT) === FAULT_STALLING ? FAULT_STALLING : Atomics.exchange(control, FAULT, FAULT_NONE);
-      if (fault === FAULT_EXIT) process.exit(1);
-      if (fault === FAULT_THROW) throw new Error('a planted fault (ThreadPool.plantFault)');
-      if (fault === FAULT_STALLING) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      actOnPlantedFault();
       job ??= updateJob();
       const start = chunk * chunkLength;
       updateRange(job.config, job.theta, job.gradient, job.slots, accBetas, start, Math.min(length, start + chunkLength));
@@ -132,6 +129,19 @@ function takeUpdateChunks(seq: number): void {
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
   }
+}
+
+/**
+ * The test seam ({@link FAULT}), before each chunk: a planted fault is taken by the chunk that reads
+ * it (`FAULT_STALLING` stays until the pool clears it) — exit, throw, or stall as a descheduled
+ * thread would.
+ */
+function actOnPlantedFault(): void {
+  const fault = Atomics.load(control, FAULT) === FAULT_STALLING ? FAULT_STALLING : Atomics.exchange(control, FAULT, FAULT_NONE);
+  if (fault === FAULT_EXIT) process.exit(1);
+  if (fault === FAULT_THROW) throw new Error('a planted fault (ThreadPool.plantFault)');
+  if (fault === FAULT_SLOW) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  if (fault === FAULT_STALLING) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
 }
 
 function takeChunks(seq: number): void {
@@ -149,11 +159,7 @@ function takeChunks(seq: number): void {
   const rowPanels = Math.ceil(m / TILE_ROWS);
   for (let chunk = claimChunk(control, tag, chunks); chunk >= 0; chunk = claimChunk(control, tag, chunks)) {
     try {
-      const fault = Atomics.load(control, FAULT) === FAULT_STALLING ? FAULT_STALLING : Atomics.exchange(control, FAULT, FAULT_NONE);
-      if (fault === FAULT_EXIT) process.exit(1);
-      if (fault === FAULT_THROW) throw new Error('a planted fault (ThreadPool.plantFault)');
-      if (fault === FAULT_SLOW) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-      if (fault === FAULT_STALLING) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      actOnPlantedFault();
       if (panels === undefined) throw new Error('no panels were posted');
       const first = chunk * panelsPerChunk;
       multiplyPanels(panels, bOffset, m, n, k, first, Math.min(rowPanels, first + panelsPerChunk), scratch);

@@ -286,11 +286,7 @@ export class ThreadPool implements HelperThreads {
     Atomics.store(control, B_OFFSET, bOffset);
     Atomics.store(control, PANELS_PER_CHUNK, panelsPerChunk);
     Atomics.store(control, CHUNKS, chunks);
-    Atomics.store(control, DONE, 0);
-    const tag = tagOf(seq);
-    Atomics.store(control, CLAIM, openClaims(tag));
-    Atomics.store(control, SEQ, seq);
-    Atomics.notify(control, SEQ);
+    const tag = this.open(seq);
 
     // Our share: every chunk no helper takes first.
     const mine = this.mine;
@@ -367,11 +363,7 @@ export class ThreadPool implements HelperThreads {
     Atomics.store(control, GRADIENT, gradientId);
     Atomics.store(control, SLOT_0, slot0);
     Atomics.store(control, SLOT_1, slot1);
-    Atomics.store(control, DONE, 0);
-    const tag = tagOf(seq);
-    Atomics.store(control, CLAIM, openClaims(tag));
-    Atomics.store(control, SEQ, seq);
-    Atomics.notify(control, SEQ);
+    const tag = this.open(seq);
 
     const total = Math.ceil(length / chunkLength);
     const started = performance.now();
@@ -387,6 +379,20 @@ export class ThreadPool implements HelperThreads {
     this.sharedUpdates++;
     this.helperUpdateChunks += theirs;
     return true;
+  }
+
+  /**
+   * Ends publishing job `seq`, whose parameters are stored: no chunk done yet, every chunk open to
+   * claims, SEQ even again — then wakes the helpers. Returns the job's claim tag.
+   */
+  private open(seq: number): number {
+    const control = this.control;
+    Atomics.store(control, DONE, 0);
+    const tag = tagOf(seq);
+    Atomics.store(control, CLAIM, openClaims(tag));
+    Atomics.store(control, SEQ, seq);
+    Atomics.notify(control, SEQ);
+    return tag;
   }
 
   /** Waits until the helpers have finished `chunks` chunks of the current job (or one has failed); returns the milliseconds waited. */

@@ -1,4 +1,5 @@
 import { LEAKY_RELU_ALPHA, type Activation, type FloatArray } from '@twinprop/core';
+import { tanh as tanhOf } from './tanh.js';
 
 /**
  * An activation σ, applied to a layer's pre-activations Z [rows × cols] to give its outputs
@@ -63,7 +64,7 @@ const tanh: ActivationFunction = {
   name: 'tanh',
   formula: "σ(z) = tanh z; σ'(z) = 1 − tanh² z",
   forward(z, h, rows, cols) {
-    for (let i = 0; i < rows * cols; i++) h[i] = Math.tanh(z[i]!);
+    for (let i = 0; i < rows * cols; i++) h[i] = tanhOf(z[i]!); // the engine's own tanh (tanh.ts), the same bits in every runtime
   },
   backward(_z, h, dLossDOutput, dLossDPreActivation, rows, cols) {
     for (let i = 0; i < rows * cols; i++) {

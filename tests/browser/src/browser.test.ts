@@ -31,7 +31,7 @@ const OUTPUT_TOLERANCE = 1e-6;
 /** Reference engine ids the page and Node must agree on bit for bit. */
 const REFERENCE_IDS = ['reference/float64', 'reference/float32'] as const;
 /** What the reference engine runs on both sides (see xor.ts). */
-const REFERENCE_SCENARIOS = ['relu', 'tanh', 'playground'] as const;
+const REFERENCE_SCENARIOS = ['relu', 'tanhMse', 'tanh', 'playground'] as const;
 /** tfjs backends that must load in headless Chromium (the GPU ones may not, with a reason). */
 const REQUIRED_TFJS = ['tfjs/cpu', 'tfjs/wasm'] as const;
 
@@ -171,7 +171,7 @@ describe.skipIf(missingBrowser && !inCi)('in headless Chromium', () => {
     expect(server?.requests.some((r) => /\/assets\/tfjs-backend-wasm(-simd)?-[\w-]+\.wasm$/.test(r))).toBe(true);
   });
 
-  it('the reference engine gives the same weights in Chromium as in Node, bit for bit: relu/MSE as it is, tanh/sigmoid with the same Math results', () => {
+  it('the reference engine gives the same weights in Chromium as in Node, bit for bit: relu/MSE and tanh/MSE as they are, tanh/sigmoid with the same Math results', () => {
     for (const id of REFERENCE_IDS) {
       const inPage = (scenario: ScenarioName): XorRun | undefined => result.runs.find((r) => r.id === id && r.scenario === scenario);
       // Only IEEE-exact arithmetic: no runtime may differ in a single bit.
@@ -180,7 +180,14 @@ describe.skipIf(missingBrowser && !inCi)('in headless Chromium', () => {
       expect(relu?.weightsHex.length).toBe(17); // 2·4 + 4 + 4·1 + 1
       expect(relu?.weightsHex).toEqual(node.get(key(id, 'relu'))?.weightsHex);
       expect(relu?.accuracy).toBe(1);
-      const lines = [`relu/MSE: ${relu?.weightsHex.length} parameters identical`];
+      // tanh hidden units with the reference engine's own tanh (+ − × ÷ only): as exact as relu.
+      const tanhMse = inPage('tanhMse');
+      expect(tanhMse, `${id} tanhMse ran in the page`).toBeDefined();
+      expect(result.mathCalls[key(id, 'tanhMse')], 'tanhMse calls none of Math\'s implementation-approximated functions').toEqual([]);
+      expect(tanhMse?.weightsHex.length).toBe(17);
+      expect(tanhMse?.weightsHex).toEqual(node.get(key(id, 'tanhMse'))?.weightsHex);
+      expect(tanhMse?.accuracy).toBe(1);
+      const lines = [`relu/MSE: ${relu?.weightsHex.length} parameters identical`, `tanh/MSE (the engine's own tanh): ${tanhMse?.weightsHex.length} parameters identical`];
       for (const scenario of ['tanh', 'playground'] as const) {
         const run = inPage(scenario);
         const native = node.get(key(id, scenario));

@@ -5,12 +5,15 @@
  * Both learn XOR's four points with a 2-4-1 network, Adam (η = 0.05), full batches, weights from
  * core's seeded initializer and 300 epochs of core's `fit`:
  * - `tanh`: tanh hidden units, a sigmoid output and binary cross-entropy — the usual XOR network.
- *   It calls `Math.tanh`, `Math.exp` and `Math.log1p`, whose last bit ECMAScript leaves to each
+ *   Its sigmoid and cross-entropy call `Math.exp` and `Math.log1p`, whose last bit ECMAScript leaves to each
  *   JavaScript engine ("implementation-approximated"); {@link recordingMath} and
  *   {@link replayingMath} take those results out of the comparison.
  * - `relu`: relu hidden units, a linear output and mean squared error, Glorot-uniform kernels: only
  *   + − × ÷, `max` and `sqrt`, which IEEE 754 rounds the same everywhere, so its weights must agree
  *   bit for bit between any two runtimes as they are.
+ * - `tanhMse`: tanh hidden units, a linear output and mean squared error. The reference engine's
+ *   tanh is its own, from + − × ÷ (engine-reference `tanh.ts`), so this too must agree bit for bit
+ *   as it is — the check that its tanh does not depend on the runtime.
  * - `playground`: the `tanh` network on the TensorFlow Playground's XOR data set (500 points,
  *   generated where the run is, by `@twinprop/datasets/playground`), 5 epochs of 25-row batches.
  */
@@ -63,6 +66,14 @@ export const SCENARIOS = {
     training: { loss: 'meanSquaredError', optimizer: ADAM },
     kernel: 'glorotUniform',
     weightSeed: 17,
+    data: () => XOR,
+    epochs: 300,
+    batchSize: 4,
+  },
+  tanhMse: {
+    spec: mlp(2, [[4, 'tanh']], [1, 'linear']),
+    training: { loss: 'meanSquaredError', optimizer: ADAM },
+    weightSeed: 7,
     data: () => XOR,
     epochs: 300,
     batchSize: 4,

@@ -14,9 +14,9 @@ import { recordingMath, trainXor, type MathCall, type XorRun } from '../xor.js';
 export interface PageResult {
   readonly userAgent: string;
   readonly availability: ReadonlyArray<Pick<EngineStatus, 'id' | 'available'> & { readonly note: string }>;
-  /** Every run: the reference engine's on both scenarios, each tfjs backend's on `tanh`. */
+  /** Every run: the reference engine's on every scenario, each tfjs backend's on `tanh`. */
   readonly runs: readonly XorRun[];
-  /** The Math calls of each reference run that makes any (`tanh`, `playground`), by `id scenario`. */
+  /** The implementation-approximated Math calls of each reference run but `relu`'s, by `id scenario`. */
   readonly mathCalls: Readonly<Record<string, readonly MathCall[]>>;
 }
 
@@ -38,7 +38,7 @@ async function run(): Promise<PageResult> {
     if (!status.available) continue;
     if (status.engine === 'reference') {
       runs.push(await trainXor(engines, status.id, 'relu'));
-      for (const scenario of ['tanh', 'playground'] as const) {
+      for (const scenario of ['tanhMse', 'tanh', 'playground'] as const) {
         const recorded = await recordingMath(() => trainXor(engines, status.id, scenario));
         runs.push(recorded.value);
         mathCalls[`${status.id} ${scenario}`] = recorded.calls;

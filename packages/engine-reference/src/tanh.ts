@@ -21,8 +21,8 @@
  * small correction f − t ≈ f³/3 carries the rounding errors, not t itself; and T + (…) keeps the
  * last step an addition of a small correction to a table value. No step cancels.
  *
- * Accuracy, measured against a 120-bit tanh at 20,000 points of [−6, 6]: at most 1.43 units in
- * the last place, 0.31 on average (V8's `Math.tanh`, measured the same way: 2.06 and 0.40).
+ * Accuracy, measured against a 120-bit tanh (mpmath) at 220,000 points of [−20, 20]: at most 1.53
+ * units in the last place, 0.31 on average (V8's `Math.tanh`, measured the same way: 2.06, 0.39).
  * tanh.test.ts holds it to `Math.tanh` within 3 units everywhere and checks the table against
  * textbook values. For |x| ≥ 20, 1 − tanh x < 10⁻¹⁷ and ±1 is returned; for |x| < 2⁻²⁷, x³/3 is
  * below half a unit of x and x is returned (so tanh(−0) = −0); NaN gives NaN.

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ContenderId } from './contenders.js';
+import type { MeasureSettings } from './measure.js';
 import type { WorkloadId } from './workloads.js';
 
 /** What the parent asks a child process (child.ts) to measure. */
@@ -20,7 +21,15 @@ export type ChildTask =
   | { readonly kind: 'csv'; readonly path: string }
   | { readonly kind: 'profile'; readonly workload: WorkloadId; readonly engine: ContenderId; readonly ms: number; readonly top: number }
   | { readonly kind: 'adapter'; readonly workload: WorkloadId; readonly backend: 'wasm' | 'cpu'; readonly repetitions: number; readonly stepsPerRepetition: number }
-  | { readonly kind: 'peak'; readonly repetitions: number; readonly threads?: number };
+  | { readonly kind: 'peak'; readonly repetitions: number; readonly threads?: number }
+  | {
+      /** The kernel path of one workload for these contenders, interleaved, in the child alone (kernel.ts). */
+      readonly kind: 'kernel';
+      readonly workload: WorkloadId;
+      readonly engines: readonly ContenderId[];
+      readonly settings: MeasureSettings;
+      readonly mnistPredictRows: number;
+    };
 
 export interface LoadChildResult {
   readonly rows: number;

@@ -14,6 +14,7 @@ import { median, summarize } from './stats.js';
 import { rotate } from './measure.js';
 import { isWorkloadId, loadWorkloadData, workload } from './workloads.js';
 import { measurePeak } from './peak.js';
+import { measureWorkload } from './kernel.js';
 import { RESULT_MARKER, type ChildTask, type CsvChildResult, type LoadChildResult } from './child-protocol.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -256,6 +257,9 @@ async function run(task: ChildTask): Promise<unknown> {
       return adapter(task);
     case 'peak':
       return measurePeak(task.repetitions, task.threads);
+    case 'kernel':
+      // Its log lines would end up in the parent's result stream; the parent logs the result.
+      return measureWorkload(task.workload, task.engines, task.settings, task.mnistPredictRows, () => {});
   }
 }
 
@@ -264,6 +268,8 @@ function parseTask(text: string | undefined): ChildTask {
   if (task === null || typeof task !== 'object') throw new Error('usage: child.js <task JSON>');
   if ('workload' in task && !isWorkloadId(task.workload)) throw new Error(`unknown workload ${String(task.workload)}`);
   if ('engine' in task && !isContenderId(task.engine)) throw new Error(`unknown engine ${String(task.engine)}`);
+  const engines: unknown = (task as { engines?: unknown }).engines;
+  if (Array.isArray(engines) && !engines.every((e): e is string => typeof e === 'string' && isContenderId(e))) throw new Error(`unknown engine in ${JSON.stringify(engines)}`);
   return task;
 }
 

@@ -11,6 +11,13 @@ export interface Plan {
   readonly memoryMs: number;
   /** Workloads whose contenders get a memory child. */
   readonly memoryWorkloads: readonly WorkloadId[];
+  /**
+   * Workloads whose reference float32 contender is measured a second time, with the tfjs engines
+   * but in a child process without a float64 model (as a user's process trains one dtype): on the
+   * Playground size the engine's small loops run 25–35% slower when they have seen both array
+   * types (measured), while (b) and (c) spend their time in the float64 panel loop either way.
+   */
+  readonly aloneWorkloads: readonly WorkloadId[];
   /** Fresh-process loads of each dataset. */
   readonly loadRepetitions: number;
   readonly csvRows: number;
@@ -33,6 +40,7 @@ export const FULL: Plan = {
   measure: { repetitions: 9, warmupMs: 1000, trainRepMs: 400, predictRepMs: 150 },
   memoryMs: 1500,
   memoryWorkloads: WORKLOAD_IDS,
+  aloneWorkloads: ['playground'],
   loadRepetitions: 3,
   csvRows: 1_000_000,
   csvRepetitions: 3,
@@ -61,6 +69,7 @@ export const QUICK: Plan = {
   measure: { repetitions: 3, warmupMs: 150, trainRepMs: 60, predictRepMs: 30 },
   memoryMs: 150,
   memoryWorkloads: ['mnist'],
+  aloneWorkloads: ['playground'],
   loadRepetitions: 1,
   csvRows: 100_000,
   csvRepetitions: 1,

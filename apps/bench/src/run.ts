@@ -6,15 +6,16 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describeSpec, type Matrix } from '@twinprop/core';
+import { describeSpec } from '@twinprop/core';
 import { writeSyntheticCsv } from '@twinprop/datasets';
 import { describeEnvironment, useReferenceThreads } from '@twinprop/toolkit';
 import { runChild, type ChildTask, type CsvChildResult, type LoadChildResult } from './child-protocol.js';
-import { contenderAvailability, type ContenderAvailability, type ContenderId } from './contenders.js';
-import { FLOP_FORMULA, forwardFlops, trainStepFlops } from './flops.js';
-import { measureInterleaved, type MeasureSettings } from './measure.js';
+import { contenderAvailability, describeContender, type ContenderAvailability, type ContenderId } from './contenders.js';
+import { FLOP_FORMULA } from './flops.js';
+import { measureWorkload } from './kernel.js';
+import type { MeasureSettings } from './measure.js';
 import { MEMORY_METHOD, type Plan } from './plan.js';
-import { computeRatios, engineResult } from './report/ratios.js';
+import { computeRatios } from './report/ratios.js';
 import { evaluateTargets } from './report/targets.js';
 import {
   REPORT_SCHEMA,
@@ -28,12 +29,11 @@ import {
   type TargetResult,
   type WorkloadResult,
 } from './report/types.js';
-import { createRunner, initialWeights, type Runner } from './runners.js';
 import { summarize } from './stats.js';
 import type { PeakResult } from './peak.js';
 import type { ThreadPool } from '@twinprop/engine-reference/threads';
 import { runUserScenario, userContenders, userScenario, type UserScenarioResult } from './user-path.js';
-import { loadWorkloadData, workload, type WorkloadId } from './workloads.js';
+import { workload, type WorkloadId } from './workloads.js';
 
 /** A contender to CPU-profile on a workload (`--profile workload:engine`). */
 export interface ProfileRequest {
@@ -72,45 +72,34 @@ async function benchWorkload(id: WorkloadId, contenders: readonly ContenderId[],
   const { plan } = options;
   const w = workload(id);
   log(`${w.title}: ${describeSpec(w.spec)}, batch ${w.batchSize}`);
-  const loaded = loadWorkloadData(w);
-  const predictRows = id === 'playground' ? loaded.predict32.rows : Math.min(plan.mnistPredictRows, loaded.predict32.rows);
-  const cut = (m: Matrix): Matrix => ({ ...m, rows: predictRows, data: m.data.subarray(0, predictRows * m.cols) });
-  const data = { ...loaded, predict32: cut(loaded.predict32), predict64: cut(loaded.predict64) };
-  const weights = initialWeights(w);
-  const runners: Runner[] = [];
-  try {
-    for (const engine of contenders) runners.push(await createRunner(engine, w, data, weights));
-    const measured = await measureInterleaved(runners, w.batchSize, predictRows, options.measure, log);
-    const trainFlopsPerStep = trainStepFlops(w.spec, w.batchSize);
-    const predictFlopsPerSample = forwardFlops(w.spec, 1);
-    const result: WorkloadResult = {
-      workload: id,
-      title: w.title,
-      model: `${describeSpec(w.spec)}, ${w.loss}, batch ${w.batchSize}, sgd η=${w.learningRate}`,
-      data: w.data.replace('2,000 held-out', `${predictRows} held-out`),
-      batchSize: w.batchSize,
-      trainRows: data.batches * w.batchSize,
-      predictRows,
-      trainFlopsPerStep,
-      predictFlopsPerSample,
-      engines: measured.map((m) => engineResult(m, w.batchSize, trainFlopsPerStep, predictFlopsPerSample)),
-    };
-    for (const r of runners.splice(0)) r.dispose();
-    if (options.memory && plan.memoryWorkloads.includes(id)) {
-      for (const e of result.engines) {
-        try {
-          e.memory = await runChild<MemoryMeasurement>({ kind: 'memory', workload: id, engine: e.engine, ms: plan.memoryMs }, ['--expose-gc']);
-          log(`  memory ${e.engine}: peak RSS ${(e.memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
-        } catch (error) {
-          e.memory = { error: errorText(error) };
-          log(`  memory ${e.engine}: ${errorText(error)}`);
-        }
+  const result = await measureWorkload(id, contenders, options.measure, plan.mnistPredictRows, log);
+  if (plan.aloneWorkloads.includes(id)) {
+    // Both reference dtypes in one process make the engine's shared loops see Float32Array and
+    // Float64Array alike; a user's process trains one. Measure float32 again without float64.
+    const alone = contenders.filter((c) => c === 'reference/float32' || describeContender(c).kind === 'tfjs');
+    if (contenders.includes('reference/float64') && alone.includes('reference/float32') && alone.length > 1) {
+      try {
+        log(`  ${alone.join(', ')} again, in a process without a float64 model:`);
+        const measured = await runChild<WorkloadResult>({ kind: 'kernel', workload: id, engines: alone, settings: options.measure, mnistPredictRows: plan.mnistPredictRows });
+        result.alone = { engines: measured.engines };
+        for (const e of measured.engines) log(`    ${e.engine}: ${(e.train.msPerStep).toFixed(4)} ms/step`);
+      } catch (error) {
+        log(`  alone: ${errorText(error)}`);
       }
     }
-    return result;
-  } finally {
-    for (const r of runners) r.dispose();
   }
+  if (options.memory && plan.memoryWorkloads.includes(id)) {
+    for (const e of result.engines) {
+      try {
+        e.memory = await runChild<MemoryMeasurement>({ kind: 'memory', workload: id, engine: e.engine, ms: plan.memoryMs }, ['--expose-gc']);
+        log(`  memory ${e.engine}: peak RSS ${(e.memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+      } catch (error) {
+        e.memory = { error: errorText(error) };
+        log(`  memory ${e.engine}: ${errorText(error)}`);
+      }
+    }
+  }
+  return result;
 }
 
 async function benchData(plan: Plan, log: Log): Promise<NonNullable<BenchReport['data']>> {

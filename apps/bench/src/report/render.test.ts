@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, formatCount, formatRatio, markdownTable } from '@twinprop/toolkit';
-import { allocation, userResult, userScenarioResult, workloads } from './__fixtures__/results.js';
+import { allocation, userResult, userScenarioResult, workloadResult, workloads } from './__fixtures__/results.js';
 import { computeRatios } from './ratios.js';
-import { renderEngines, renderPeak, renderRatioTable, renderReport, renderTargets, renderUserScenario } from './render.js';
+import { renderEngines, renderPeak, renderRatioTable, renderReport, renderTargets, renderUserScenario, renderWorkload } from './render.js';
 import { evaluateTargets } from './targets.js';
 import { REPORT_SCHEMA, type BenchReport } from './types.js';
 
@@ -67,6 +67,16 @@ describe('rendering', () => {
     const lines = renderEngines(report().engines).split('\n');
     expect(lines[2]).toMatch(/^\| ref f32 +\| available +\| Float32Array, plain JavaScript +\|$/);
     expect(lines[3]).toMatch(/^\| tfjs tensorflow +\| unavailable +\| no tfjs-node\. +\|$/);
+  });
+
+  it('renders the measurement without float64 under the workload, with its ratios and its speed against the shared process', () => {
+    const alone = workloadResult('playground', { 'reference/float32': 1_500_000, 'tfjs/cpu': 20_000 });
+    const text = renderWorkload({ ...workloads[0]!, alone: { engines: alone.engines } });
+    expect(text).toContain('without a float64 model');
+    expect(text).toContain('Reference float32 trains here at 1.50× its speed in the table above.'); // 1.5M ÷ 1M
+    const cpu = text.split('\n').find((l) => l.startsWith('| tfjs cpu') && l.includes('75.0×'));
+    expect(cpu, 'a row for tfjs cpu with 1.5M ÷ 20k').toBeDefined();
+    expect(renderWorkload(workloads[1]!)).not.toContain('without a float64 model');
   });
 
   it('describes the machine in the header line', () => {

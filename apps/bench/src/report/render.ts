@@ -49,6 +49,27 @@ export function renderWorkload(w: WorkloadResult): string {
     `${w.data}. ${formatCount(w.trainFlopsPerStep)} FLOP per train step, ${formatCount(w.predictFlopsPerSample)} FLOP per predicted sample.`,
     '',
     markdownTable(head, rows),
+    ...(w.alone === undefined ? [] : ['', renderAlone(w, w.alone.engines)]),
+  ].join('\n');
+}
+
+/** The second measurement of {@link WorkloadResult.alone}: reference float32 and the tfjs engines in a process without float64. */
+function renderAlone(w: WorkloadResult, engines: readonly EngineResult[]): string {
+  const ref = engines.find((e) => e.engine === 'reference/float32');
+  const inMain = w.engines.find((e) => e.engine === 'reference/float32');
+  const rows = engines.map((e) => [
+    label(e.engine),
+    formatCount(e.train.samplesPerSecond.median),
+    formatSpread(e.train.samplesPerSecond.spread),
+    significant(e.train.msPerStep),
+    ref === undefined || e === ref ? '–' : formatRatio(ref.train.samplesPerSecond.median / e.train.samplesPerSecond.median),
+  ]);
+  const slower =
+    ref === undefined || inMain === undefined ? '' : ` Reference float32 trains here at ${formatRatio(ref.train.samplesPerSecond.median / inMain.train.samplesPerSecond.median)} its speed in the table above.`;
+  return [
+    `Again, in a process of their own without a float64 model, as a user's process trains one dtype (in the table above, float32 and float64 models share the engine's loops, which then see both array types); target (a) is judged here.${slower}`,
+    '',
+    markdownTable(['engine', 'train samples/s', '±', 'ms/step', 'ref f32 ÷ this'], rows),
   ].join('\n');
 }
 

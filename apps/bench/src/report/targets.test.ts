@@ -57,6 +57,21 @@ describe('ratios and targets', () => {
     expect(byId.get('reference-allocation')).toMatchObject({ status: 'met', measured: 0.2 });
   });
 
+  it('judge (a) on the measurement without a float64 model in the process, when there is one', () => {
+    const shared = workloads[0]!;
+    // Alone: reference 2.1M, tfjs cpu 20k (now the best), wasm 18k → 105×; beside float64 it was 40×.
+    const alone = workloadResult('playground', { 'reference/float32': 2_100_000, 'tfjs/wasm': 18_000, 'tfjs/cpu': 20_000 });
+    const withAlone = [{ ...shared, alone: { engines: alone.engines } }, ...workloads.slice(1)];
+    const t = new Map(evaluateTargets(withAlone, computeRatios(withAlone), allocation).map((x) => [x.id, x]));
+    expect(t.get('playground-ref32-vs-best-tfjs')?.measured).toBeCloseTo(105, 12);
+    expect(t.get('playground-ref32-vs-best-tfjs')).toMatchObject({
+      status: 'met',
+      note: 'best tfjs backend: tfjs cpu; measured without a float64 model in the process (beside one: 40.0×)',
+    });
+    // The ratio table stays the shared process's.
+    expect(findRatio(computeRatios(withAlone), 'playground', 'reference/float32', 'tfjs/cpu')).toBeCloseTo(40, 12);
+  });
+
   it('judge the adapter on tensorflow once it was measured', () => {
     const mnist = workloadResult('mnist', { 'tfjs/tensorflow': 30_000, 'raw-tfjs/tensorflow': 24_000 });
     const byId = new Map(evaluateTargets([mnist], computeRatios([mnist]), undefined).map((t) => [t.id, t]));

@@ -60,6 +60,11 @@ export interface WorkloadResult {
   readonly trainFlopsPerStep: number;
   readonly predictFlopsPerSample: number;
   readonly engines: EngineResult[];
+  /**
+   * Reference float32 and the tfjs engines measured again, interleaved, in a process without a
+   * float64 model (`Plan.aloneWorkloads`); target (a) is judged on these.
+   */
+  alone?: { readonly engines: EngineResult[] };
 }
 
 export interface DataLoadResult {

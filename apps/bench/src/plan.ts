@@ -16,6 +16,8 @@ export interface Plan {
    * but in a child process without a float64 model (as a user's process trains one dtype): on the
    * Playground size the engine's small loops run 25–35% slower when they have seen both array
    * types (measured), while (b) and (c) spend their time in the float64 panel loop either way.
+   * The child runs the engine without helper threads (the Playground's products are far below the
+   * size they share).
    */
   readonly aloneWorkloads: readonly WorkloadId[];
   /** Fresh-process loads of each dataset. */

@@ -1,7 +1,8 @@
 /**
- * One benchmark run, start to finish: the interleaved contenders on each workload, then the
- * child-process measurements (memory, data loading, CSV, allocation, profiles, the adapter
- * diagnosis), assembled into one {@link BenchReport}.
+ * One benchmark run, start to finish: the interleaved contenders on each workload (kernel.ts; on
+ * `Plan.aloneWorkloads` once more in a child without a float64 model), then the child-process
+ * measurements (memory, data loading, CSV, allocation, profiles, the adapter diagnosis), assembled
+ * into one {@link BenchReport}.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -82,7 +83,7 @@ async function benchWorkload(id: WorkloadId, contenders: readonly ContenderId[],
         log(`  ${alone.join(', ')} again, in a process without a float64 model:`);
         const measured = await runChild<WorkloadResult>({ kind: 'kernel', workload: id, engines: alone, settings: options.measure, mnistPredictRows: plan.mnistPredictRows });
         result.alone = { engines: measured.engines };
-        for (const e of measured.engines) log(`    ${e.engine}: ${(e.train.msPerStep).toFixed(4)} ms/step`);
+        for (const e of measured.engines) log(`    ${e.engine}: ${e.train.msPerStep.toFixed(4)} ms/step`);
       } catch (error) {
         log(`  alone: ${errorText(error)}`);
       }

@@ -69,13 +69,15 @@ export function lambertConvergent(levels: number): { readonly p: readonly number
 }
 
 /**
- * tanh(j/4) and 1 − tanh²(j/4), j = 0 … 79, each the double nearest the exact value: computed
- * once, in 256-bit fixed point with BigInt, from e^{1/2} = Σ (1/2)ⁿ/n! and
- * tanh(j/4) = (e^{j/2} − 1)/(e^{j/2} + 1); `Number(bigint)` rounds to nearest.
+ * tanh(j/4) and 1 − tanh²(j/4) at index j = 0 … 79, each the double nearest the exact value:
+ * computed once, in 256-bit fixed point with BigInt, from e^{1/2} = Σ (1/2)ⁿ/n! and
+ * tanh(j/4) = (e^{j/2} − 1)/(e^{j/2} + 1); `Number(bigint)` rounds to nearest. Exported for tests.
  */
-const { tanhOfQuarters: TANH_OF_QUARTERS, oneMinusTanhSquared: ONE_MINUS_TANH_SQUARED_OF_QUARTERS } = tanhTable();
+export const TANH_TABLE = tanhTable();
+const TANH_OF_QUARTERS = TANH_TABLE.tanhOfQuarters;
+const ONE_MINUS_TANH_SQUARED_OF_QUARTERS = TANH_TABLE.oneMinusTanhSquared;
 
-function tanhTable(): { tanhOfQuarters: Float64Array; oneMinusTanhSquared: Float64Array } {
+function tanhTable(): { readonly tanhOfQuarters: Float64Array; readonly oneMinusTanhSquared: Float64Array } {
   const bits = 256n;
   const one = 1n << bits;
   const scale = 2 ** 256;
@@ -95,6 +97,3 @@ function tanhTable(): { tanhOfQuarters: Float64Array; oneMinusTanhSquared: Float
   }
   return { tanhOfQuarters, oneMinusTanhSquared };
 }
-
-/** The table, for tests: tanh(j/4) and 1 − tanh²(j/4) at index j. */
-export const TANH_TABLE = { tanhOfQuarters: TANH_OF_QUARTERS, oneMinusTanhSquared: ONE_MINUS_TANH_SQUARED_OF_QUARTERS } as const;

@@ -48,13 +48,8 @@ export function evaluateTargets(
       undefined,
     );
     const reference = engines.find((e) => e.engine === 'reference/float32');
+    const value = best === undefined || reference === undefined ? undefined : reference.train.samplesPerSecond.median / best.train.samplesPerSecond.median;
     const sharedRatio = best === undefined ? undefined : findRatio(ratios, 'playground', 'reference/float32', best.engine);
-    const value =
-      playground.alone === undefined
-        ? sharedRatio
-        : best === undefined || reference === undefined
-          ? undefined
-          : reference.train.samplesPerSecond.median / best.train.samplesPerSecond.median;
     const where =
       playground.alone === undefined
         ? ''

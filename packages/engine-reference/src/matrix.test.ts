@@ -88,6 +88,80 @@ describe('matrix products', () => {
     expect(z[0]).toBe(1 * 3 + 2 * 4);
   });
 
+  describe('sparse inputs (the compact row panels): the triple loop’s sums, bit for bit', () => {
+    /** MNIST-like: whole zero columns (the border) and 80% zeros elsewhere, some of them −0. */
+    function sparse(rng: Rng, rows: number, cols: number): Float64Array {
+      return Float64Array.from({ length: rows * cols }, (_, q) => {
+        const col = q % cols;
+        if (col < cols / 5 || rng.uniform(0, 1) < 0.8) return rng.uniform(0, 1) < 0.1 ? -0 : 0;
+        return rng.uniform(-1, 1);
+      });
+    }
+    /** The products of one dense layer whose input X is sparse, and the triple loop's sums beside them (ascending p, in float64). */
+    function layerProducts(x: Float64Array, w: Float64Array, dz: Float64Array, m: number, k: number, n: number) {
+      const z = new Float64Array(m * n);
+      multiply(x, w, z, m, k, n);
+      const dw = new Float64Array(k * n);
+      multiplyTransposedA(x, dz, dw, m, k, n);
+      return {
+        actual: [Array.from(z), Array.from(dw)],
+        expected: [naive(m, k, n, (i, p) => x[i * k + p]!, (p, j) => w[p * n + j]!), naive(k, m, n, (p, i) => x[i * k + p]!, (i, j) => dz[i * n + j]!)],
+      };
+    }
+
+    for (const [m, k, n] of [[64, 784, 128], [67, 301, 37], [33, 200, 1], [9, 700, 11]] as const) {
+      it(`X·W and Xᵀ·∂L/∂Z with 80% of X zero (${m}×${k}·${k}×${n})`, () => {
+        const rng = new Rng(m + k + n);
+        const { actual, expected } = layerProducts(sparse(rng, m, k), random(rng, k * n), random(rng, m * n), m, k, n);
+        expect(actual).toEqual(expected);
+      });
+    }
+
+    it('float32: the float32 nearest the float64 sum, as for dense inputs', () => {
+      const rng = new Rng(11);
+      const [m, k, n] = [64, 300, 20];
+      const x = Float32Array.from(sparse(rng, m, k));
+      const w = Float32Array.from(random(rng, k * n));
+      const z = new Float32Array(m * n);
+      multiply(x, w, z, m, k, n);
+      expect(Array.from(z)).toEqual(naive(m, k, n, (i, p) => x[i * k + p]!, (p, j) => w[p * n + j]!).map((v) => Math.fround(v)));
+    });
+
+    it('an all-zero X gives +0 everywhere (no −0 from −0·w)', () => {
+      const [m, k, n] = [40, 300, 12];
+      const x = new Float64Array(m * k).fill(-0);
+      const w = random(new Rng(2), k * n).map((v) => -Math.abs(v));
+      const z = new Float64Array(m * n).fill(7);
+      multiply(x, w, z, m, k, n);
+      expect(z.every((v) => Object.is(v, 0))).toBe(true);
+    });
+
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      it(`a ${bad} in W facing only zeros of X still makes its column NaN (0·${bad} is NaN, not skipped)`, () => {
+        const rng = new Rng(5);
+        const [m, k, n] = [64, 300, 20];
+        const x = sparse(rng, m, k); // column 0 of X is all zeros (the border)
+        const w = random(rng, k * n);
+        w[0 * n + 3] = bad; // W[0][3] meets X[·][0] = 0 only
+        const z = new Float64Array(m * n);
+        multiply(x, w, z, m, k, n);
+        const expected = naive(m, k, n, (i, p) => x[i * k + p]!, (p, j) => w[p * n + j]!);
+        expect(Array.from(z)).toEqual(expected);
+        expect(Number.isNaN(z[3])).toBe(true);
+      });
+    }
+
+    it('a NaN in X reaches its row of X·W even among zeros', () => {
+      const rng = new Rng(6);
+      const [m, k, n] = [64, 300, 20];
+      const x = sparse(rng, m, k);
+      x[5 * k + 1] = Number.NaN; // row 5, in the all-zero border
+      const z = new Float64Array(m * n);
+      multiply(x, random(rng, k * n), z, m, k, n);
+      for (let i = 0; i < m; i++) expect(z.subarray(i * n, (i + 1) * n).every((v) => Number.isNaN(v))).toBe(i === 5);
+    });
+  });
+
   it('adds the bias to every row and sums ∂L/∂Z over rows for ∂L/∂b', () => {
     const z = Float64Array.from([1, 2, 3, 4, 5, 6]); // [2 × 3]
     addRowVector(z, Float64Array.from([10, 20, 30]), 2, 3);

@@ -121,65 +121,112 @@ export function gemm(
   }
   const shared = parallel !== undefined && multiplyAdds >= parallel.minMultiplyAdds ? parallel : undefined;
   // Round m up to whole row panels and n up to whole column panels; the padding is zeros.
-  const mPadded = Math.ceil(m / TILE_ROWS) * TILE_ROWS;
+  const rowPanels = Math.ceil(m / TILE_ROWS);
   const nPadded = Math.ceil(n / TILE_COLS) * TILE_COLS;
-  const bOffset = mPadded * k;
-  const length = bOffset + nPadded * k;
+  const bOffset = rowPanels * TILE_ROWS * k;
+  const formsOffset = bOffset + nPadded * k;
+  const length = formsOffset + rowPanels;
   if (panels.length < length) panels = parallel === undefined ? new Float64Array(length) : parallel.allocatePanels(length);
   const pa = panels;
-  // Panel of rows i, i+1 of A: at i·k + 2p + r, A[i + r][p]. Written in order, p outer and r inner,
-  // so the writes are sequential and so are the reads along a row of A (or, for Aᵀ, pairs of
-  // neighbours) — about twice as fast as one row of the panel after the other.
-  for (let i = 0; i < mPadded; i += TILE_ROWS) {
-    const row0 = i * aRow;
-    let q = i * k;
-    if (i + 1 < m) {
-      const row1 = row0 + aRow;
-      for (let p = 0; p < k; p++, q += TILE_ROWS) {
-        pa[q] = a[row0 + p * aCol]!;
-        pa[q + 1] = a[row1 + p * aCol]!;
-      }
-    } else {
-      // The last row of an odd m: its neighbour is padding.
-      for (let p = 0; p < k; p++, q += TILE_ROWS) {
-        pa[q] = a[row0 + p * aCol]!;
-        pa[q + 1] = 0;
-      }
-    }
-  }
-  // Panel of columns j … j+4 of B: at bOffset + j·k + 5p + r, B[p][j + r]; in order as above.
-  for (let j = 0; j < nPadded; j += TILE_COLS) {
-    let q = bOffset + j * k;
-    const col0 = j * bCol;
-    if (j + TILE_COLS <= n) {
-      for (let p = 0; p < k; p++, q += TILE_COLS) {
-        const at = p * bRow + col0;
-        pa[q] = b[at]!;
-        pa[q + 1] = b[at + bCol]!;
-        pa[q + 2] = b[at + 2 * bCol]!;
-        pa[q + 3] = b[at + 3 * bCol]!;
-        pa[q + 4] = b[at + 4 * bCol]!;
-      }
-    } else {
-      // The last, partial panel: columns past n are padding.
-      for (let p = 0; p < k; p++, q += TILE_COLS) {
-        for (let r = 0; r < TILE_COLS; r++) pa[q + r] = j + r < n ? b[p * bRow + (j + r) * bCol]! : 0;
-      }
-    }
+  // Only when B holds no NaN or ±∞ may a zero of A be skipped (0·∞ is NaN, not 0).
+  const mayCompact = packColumnPanels(b, bRow, bCol, k, n, pa, bOffset);
+  for (let panel = 0; panel < rowPanels; panel++) {
+    const i = panel * TILE_ROWS;
+    pa[formsOffset + panel] = packRowPanel(a, i * aRow, i + 1 < m ? (i + 1) * aRow : -1, aCol, k, pa, i * k, mayCompact);
   }
   if (shared !== undefined) shared.multiply(pa, bOffset, m, n, k, c);
-  else multiplyPanels(pa, bOffset, m, n, k, 0, mPadded / TILE_ROWS, c);
+  else multiplyPanels(pa, bOffset, m, n, k, 0, rowPanels, c);
+}
+
+/**
+ * Packs B [k × n] into column panels from `offset`: panel j (columns j … j+4) at offset + j·k,
+ * B[p][j + r] at offset + j·k + 5p + r, written in order so the writes are sequential; columns past
+ * n are zeros. Returns true when every value is finite.
+ */
+function packColumnPanels(b: FloatArray, bRow: number, bCol: number, k: number, n: number, pa: Float64Array, offset: number): boolean {
+  // Stays 0 unless B holds a NaN or ±∞ (0·NaN and 0·∞ are NaN; a sum that overflows counts too, which only costs the skipping).
+  let zeroUnlessNonFinite = 0;
+  const nFull = n - (n % TILE_COLS);
+  for (let j = 0; j < nFull; j += TILE_COLS) {
+    let q = offset + j * k;
+    const col0 = j * bCol;
+    for (let p = 0; p < k; p++, q += TILE_COLS) {
+      const at = p * bRow + col0;
+      const w0 = b[at]!, w1 = b[at + bCol]!, w2 = b[at + 2 * bCol]!, w3 = b[at + 3 * bCol]!, w4 = b[at + 4 * bCol]!;
+      pa[q] = w0;
+      pa[q + 1] = w1;
+      pa[q + 2] = w2;
+      pa[q + 3] = w3;
+      pa[q + 4] = w4;
+      zeroUnlessNonFinite += (w0 + w1 + w2 + w3 + w4) * 0;
+    }
+  }
+  if (nFull < n) {
+    // The last, partial panel: columns past n are padding.
+    let q = offset + nFull * k;
+    for (let p = 0; p < k; p++, q += TILE_COLS) {
+      for (let r = 0; r < TILE_COLS; r++) {
+        const w = nFull + r < n ? b[p * bRow + (nFull + r) * bCol]! : 0;
+        pa[q + r] = w;
+        zeroUnlessNonFinite += w * 0;
+      }
+    }
+  }
+  return zeroUnlessNonFinite === 0;
+}
+
+/**
+ * Packs rows row0 and row1 of A (offsets of A[i][0] and A[i+1][0]; row1 −1 when it is padding)
+ * into one row panel at `q`, k deep, and returns its form: {@link DENSE_PANEL} — pairs
+ * (A[i][p], A[i+1][p]) for every p, in order (p outer and r inner, so the writes are sequential
+ * and so are the reads along a row of A, or, for Aᵀ, pairs of neighbours) — or, when `mayCompact`
+ * and at most 2/3 of the pairs hold a non-zero, the number of triples (A[i][p], A[i+1][p], 5p) of
+ * those pairs only (see {@link multiplyPanels}). 2/3: three values per pair kept fit the 2k of a
+ * dense panel, and below it the compact loop is the faster (measured on MNIST batches).
+ */
+function packRowPanel(a: FloatArray, row0: number, row1: number, aCol: number, k: number, pa: Float64Array, q: number, mayCompact: boolean): number {
+  if (mayCompact) {
+    let pairs = 0;
+    for (let p = 0; p < k; p++) if (a[row0 + p * aCol] !== 0 || (row1 >= 0 && a[row1 + p * aCol] !== 0)) pairs++;
+    if (3 * pairs <= 2 * k) {
+      for (let p = 0; p < k; p++) {
+        const x0 = a[row0 + p * aCol]!;
+        const x1 = row1 >= 0 ? a[row1 + p * aCol]! : 0;
+        if (x0 === 0 && x1 === 0) continue;
+        pa[q] = x0;
+        pa[q + 1] = x1;
+        pa[q + 2] = TILE_COLS * p;
+        q += 3;
+      }
+      return pairs;
+    }
+  }
+  for (let p = 0; p < k; p++, q += TILE_ROWS) {
+    pa[q] = a[row0 + p * aCol]!;
+    pa[q + 1] = row1 >= 0 ? a[row1 + p * aCol]! : 0;
+  }
+  return DENSE_PANEL;
 }
 
 /** The sums of a tile that sticks out past C's last row or column, before the part inside is stored. */
 const edgeTile = new Float64Array(TILE_ROWS * TILE_COLS);
 
+/** In the forms region of the panels: a row panel stored dense (else the entry is its number of triples). */
+const DENSE_PANEL = -1;
+
 /**
  * Stores rows [2·firstPanel, 2·endPanel) ∩ [0, m) of C [m × n] from the packed panels of
- * {@link gemm}: A's row panels from 0, B's column panels from `bOffset`, each k deep. Every
- * C[i][j] is Σ_p A[i][p]·B[p][j] with p ascending from 0, summed in float64 and rounded once when
- * stored — whichever rows a call is given, so splitting the row panels between threads changes
- * nothing in the result.
+ * {@link gemm}: A's row panels from 0, B's column panels from `bOffset`, each k deep, then one
+ * entry per row panel saying how it is stored. Every C[i][j] is Σ_p A[i][p]·B[p][j] with p
+ * ascending from 0, summed in float64 and rounded once when stored — whichever rows a call is
+ * given, so splitting the row panels between threads changes nothing in the result.
+ *
+ * A row panel is stored dense (pairs A[i][p], A[i+1][p] for every p) or compact: only the pairs
+ * with a non-zero, each with its 5p (where row p of the column panel starts). Compact panels come
+ * from sparse inputs — MNIST's pixels are 81% zeros, and 70–78% of the pairs of a batch are (0, 0)
+ * — and skip the terms 0·B[p][j]. Skipping them changes no bit: gemm compacts only when every
+ * B[p][j] is finite, so each skipped term is ±0; a sum that starts at +0 is never −0 (x + y is −0
+ * only when both are), and s + (±0) = s for every other s.
  */
 export function multiplyPanels(
   p: Float64Array,
@@ -192,23 +239,39 @@ export function multiplyPanels(
   c: FloatArray,
 ): void {
   const nPadded = Math.ceil(n / TILE_COLS) * TILE_COLS;
+  const formsOffset = bOffset + nPadded * k;
   const iEnd = endPanel * TILE_ROWS;
   for (let i = firstPanel * TILE_ROWS; i < iEnd; i += TILE_ROWS) {
+    const form = p[formsOffset + i / TILE_ROWS]!;
     for (let j = 0; j < nPadded; j += TILE_COLS) {
       // The tile C[i … i+1][j … j+4], summed in registers.
       let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s04 = 0;
       let s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0;
       let qa = i * k;
-      let qb = (bOffset + j * k) | 0;
-      const qaEnd = qa + 2 * k;
-      // Literal 2 and 5 (TILE_ROWS, TILE_COLS) in this loop, so that V8 need not look them up.
-      while (qa < qaEnd) {
-        const x0 = p[qa]!, x1 = p[(qa + 1) | 0]!;
-        const w0 = p[qb]!, w1 = p[(qb + 1) | 0]!, w2 = p[(qb + 2) | 0]!, w3 = p[(qb + 3) | 0]!, w4 = p[(qb + 4) | 0]!;
-        s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3; s04 += x0 * w4;
-        s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3; s14 += x1 * w4;
-        qa = (qa + 2) | 0;
-        qb = (qb + 5) | 0;
+      if (form === DENSE_PANEL) {
+        let qb = (bOffset + j * k) | 0;
+        const qaEnd = qa + 2 * k;
+        // Literal 2 and 5 (TILE_ROWS, TILE_COLS) in this loop, so that V8 need not look them up.
+        while (qa < qaEnd) {
+          const x0 = p[qa]!, x1 = p[(qa + 1) | 0]!;
+          const w0 = p[qb]!, w1 = p[(qb + 1) | 0]!, w2 = p[(qb + 2) | 0]!, w3 = p[(qb + 3) | 0]!, w4 = p[(qb + 4) | 0]!;
+          s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3; s04 += x0 * w4;
+          s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3; s14 += x1 * w4;
+          qa = (qa + 2) | 0;
+          qb = (qb + 5) | 0;
+        }
+      } else {
+        // Compact: triples (A[i][p], A[i+1][p], 5p); the same sums in the same order, less the ±0 terms.
+        const columnPanel = (bOffset + j * k) | 0;
+        const qaEnd = qa + 3 * form;
+        while (qa < qaEnd) {
+          const x0 = p[qa]!, x1 = p[(qa + 1) | 0]!;
+          const qb = (columnPanel + p[(qa + 2) | 0]!) | 0;
+          const w0 = p[qb]!, w1 = p[(qb + 1) | 0]!, w2 = p[(qb + 2) | 0]!, w3 = p[(qb + 3) | 0]!, w4 = p[(qb + 4) | 0]!;
+          s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3; s04 += x0 * w4;
+          s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3; s14 += x1 * w4;
+          qa = (qa + 3) | 0;
+        }
       }
       const c0 = i * n + j;
       if (i + TILE_ROWS <= m && j + TILE_COLS <= n) {

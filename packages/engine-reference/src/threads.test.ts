@@ -30,16 +30,17 @@ function alone<T>(pool: ThreadPool, fn: () => T): T {
   }
 }
 
-function random(rng: Rng, dtype: DType, length: number): FloatArray {
+/** Uniform in [−1, 1), a fraction `zeros` of it 0 (sparse inputs take the compact row panels). */
+function random(rng: Rng, dtype: DType, length: number, zeros = 0): FloatArray {
   const out = allocate(dtype, length);
-  for (let i = 0; i < length; i++) out[i] = rng.uniform(-1, 1);
+  for (let i = 0; i < length; i++) out[i] = zeros > 0 && rng.uniform(0, 1) < zeros ? 0 : rng.uniform(-1, 1);
   return out;
 }
 
 /** Z = X·W, ∂L/∂W = Xᵀ·∂L/∂Z and ∂L/∂X = ∂L/∂Z·Wᵀ of a layer with `m` rows, `k` inputs, `n` outputs. */
-function layerProducts(dtype: DType, m: number, k: number, n: number): () => FloatArray[] {
+function layerProducts(dtype: DType, m: number, k: number, n: number, zeros = 0): () => FloatArray[] {
   const rng = new Rng(m * 1000 + k * 10 + n);
-  const x = random(rng, dtype, m * k); // [m × k]
+  const x = random(rng, dtype, m * k, zeros); // [m × k]
   const w = random(rng, dtype, k * n); // [k × n]
   const dz = random(rng, dtype, m * n); // [m × n]
   return () => {
@@ -88,6 +89,12 @@ describe('helper threads share large products, bit-identical to one thread', () 
         expect(countDifferent(withHelpers(pool, products), single)).toBe(0);
       });
     }
+    it(`${dtype} 64×784·784×128 with 80% of X zero (compact row panels, uneven chunks)`, async () => {
+      const pool = await startPool({ threads: 2, minMultiplyAdds: 0 });
+      const products = layerProducts(dtype, 64, 784, 128, 0.8);
+      const single = alone(pool, products);
+      expect(countDifferent(withHelpers(pool, products), single)).toBe(0);
+    });
   }
 
   it('a product of one chunk (one row panel) leaves a thread idle and is the same', async () => {

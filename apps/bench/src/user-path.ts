@@ -171,6 +171,11 @@ export interface UserRun {
   readonly processSeconds: number;
   /** Training throughput the run reports for its updates (evaluation excluded). */
   readonly samplesPerSecond: number;
+  /**
+   * The hot loop only: its throughput counted from its very first step, warm-up included — as a
+   * CLI run counts its own (`samplesPerSecond` leaves the loop's 50 warm-up steps out).
+   */
+  readonly samplesPerSecondFromFirstStep?: number;
   /** Final accuracy on the test set and on the training set, and the final test loss. */
   readonly testAccuracy: number;
   readonly trainAccuracy: number;

@@ -119,6 +119,18 @@ describe('user-path targets', () => {
     expect(t.get('user-playground-cli-ref32-vs-best-tfjs')).toMatchObject({ status: 'missed', measured: 75, note: 'best tfjs backend: tfjs/cpu' });
   });
 
+  it('give the hot loop counted from its first step (warm-up included, as the CLI counts) and the whole-process ratio beside the target', () => {
+    const loop = userResult('loop', 'reference/float32', [2.2, 2, 2.4], 10_000, 0.9);
+    const withWarmUp = { ...loop, runs: loop.runs.map((r, i) => ({ ...r, samplesPerSecondFromFirstStep: [9_000, 8_000, 9_500][i] })) };
+    const t = byId([userScenarioResult('mnist-sgd', [userResult('cli', 'reference/float32', [2.5], 8_000, 0.9), withWarmUp])]);
+    // The target stays CLI ÷ the loop after warm-up: 8,000 ÷ 10,000.
+    expect(t.get('user-mnist-cli-vs-hot-loop')).toMatchObject({ status: 'missed', measured: 0.8 });
+    // 8,000 ÷ median(9,000, 8,000, 9,500) = 0.89; whole process: loop 2.2 s ÷ CLI 2.5 s = 0.88.
+    expect(t.get('user-mnist-cli-vs-hot-loop')?.note).toBe(
+      "hot loop in its own process, interleaved with the CLI, after 50 warm-up steps; counted from its first step as the CLI counts: 0.89×; whole process 0.88×; against (b)'s in-process loop: 0.80×",
+    );
+  });
+
   it('do not count a faster run at a lower accuracy (more than 0.5 points below) as met', () => {
     const t = byId([mnist(0.94)]);
     expect(t.get('user-mnist-cli-ref32-vs-layers-wasm')?.measured).toBeCloseTo(17 / 8, 12);

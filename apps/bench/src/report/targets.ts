@@ -1,5 +1,6 @@
 import { contendersOf, describeContender, rawTfjsId } from '../contenders.js';
 import { findUser, type UserScenarioResult } from '../user-path.js';
+import { median } from '../stats.js';
 import { findRatio } from './ratios.js';
 import type { AllocationResult, EngineResult, Ratio, TargetResult, TargetStatus, WorkloadResult } from './types.js';
 
@@ -137,7 +138,11 @@ function userPathTargets(workloads: readonly WorkloadResult[], userPath: readonl
   // The hot loop in a process of its own, interleaved with the CLI's runs (the in-process loop of (b) ran at another time of the run).
   const sgd = userPath.find((u) => u.scenario === 'mnist-sgd');
   const cliSgd = findUser(sgd, 'cli', 'reference/float32');
-  const hotLoop = findUser(sgd, 'loop', 'reference/float32')?.samplesPerSecond.median;
+  const hotLoopResult = findUser(sgd, 'loop', 'reference/float32');
+  const hotLoop = hotLoopResult?.samplesPerSecond.median;
+  // Counted from its first step, as the CLI counts its own: the JIT's warm-up in both.
+  const fromFirstStep = hotLoopResult?.runs.map((r) => r.samplesPerSecondFromFirstStep).filter((v) => v !== undefined) ?? [];
+  const hotLoopFromFirstStep = fromFirstStep.length > 0 ? median(fromFirstStep) : undefined;
   const inProcess = workloads.find((w) => w.workload === 'mnist')?.engines.find((e) => e.engine === 'reference/float32')?.train.samplesPerSecond.median;
   const playground = userPath.find((u) => u.scenario === 'playground');
   const playgroundReference = findUser(playground, 'cli', 'reference/float32');
@@ -165,9 +170,16 @@ function userPathTargets(workloads: readonly WorkloadResult[], userPath: readonl
       cliSgd === undefined || hotLoop === undefined ? undefined : cliSgd.samplesPerSecond.median / hotLoop,
       '>=',
       CLI_VS_HOT_LOOP,
-      cliSgd === undefined || inProcess === undefined
+      cliSgd === undefined
         ? undefined
-        : `hot loop in its own process, interleaved with the CLI; against (b)'s in-process loop: ${(cliSgd.samplesPerSecond.median / inProcess).toFixed(2)}×`,
+        : [
+            `hot loop in its own process, interleaved with the CLI, after 50 warm-up steps`,
+            hotLoopFromFirstStep === undefined ? undefined : `counted from its first step as the CLI counts: ${(cliSgd.samplesPerSecond.median / hotLoopFromFirstStep).toFixed(2)}×`,
+            hotLoopResult === undefined ? undefined : `whole process ${(hotLoopResult.processSeconds.median / cliSgd.processSeconds.median).toFixed(2)}×`,
+            inProcess === undefined ? undefined : `against (b)'s in-process loop: ${(cliSgd.samplesPerSecond.median / inProcess).toFixed(2)}×`,
+          ]
+            .filter((part) => part !== undefined)
+            .join('; '),
     ),
     target(
       'user-playground-cli-ref32-vs-best-tfjs',

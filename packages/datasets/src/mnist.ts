@@ -110,8 +110,7 @@ export function numbersOfDataArray(bytes: Uint8Array): Float64Array | undefined 
   const out = new Float64Array(Math.ceil((end - at) / 2));
   let count = 0;
   let b = bytes[at]!;
-  if (b === CLOSE_BRACKET) b = bytes[++at]!;
-  else {
+  if (b !== CLOSE_BRACKET) {
     for (;;) {
       if (b === ZERO && bytes[at + 1] === COMMA) {
         // "0," — three pixels in four; `out` is zero-filled already.
@@ -147,15 +146,15 @@ export function numbersOfDataArray(bytes: Uint8Array): Float64Array | undefined 
       }
       if (wholeDigits + fractionDigits > 15) return undefined;
       out[count++] = whole / POWERS_OF_TEN[fractionDigits]!;
+      // Whitespace is spelled out in this loop rather than calling skipSpace: it runs per number.
       while (b === SPACE || b === LINE_FEED || b === RETURN || b === TAB) b = bytes[++at]!;
+      if (b === CLOSE_BRACKET) break;
+      if (b !== COMMA) return undefined; // an exponent, or not JSON
       b = bytes[++at]!;
-      const separator = bytes[at - 1];
-      if (separator === CLOSE_BRACKET) break;
-      if (separator !== COMMA) return undefined; // an exponent, or not JSON
       while (b === SPACE || b === LINE_FEED || b === RETURN || b === TAB) b = bytes[++at]!;
     }
   }
-  at = skipSpace(bytes, at);
+  at = skipSpace(bytes, at + 1); // past the ']'
   if (bytes[at] !== CLOSE_BRACE) return undefined;
   return skipSpace(bytes, at + 1) === end ? out.slice(0, count) : undefined;
 }

@@ -249,7 +249,7 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'ref-half-squared-error-gradient-doubled',
     target: 'reference',
     description: 'the Playground’s ½(ŷ − y)² differentiated as (ŷ − y)² (gradient 2(ŷ − y)·σ′, the value left right)',
-    engine: reference({ losses: { halfSquaredError: { ...LOSS_FUNCTIONS.halfSquaredError, backward: LOSS_FUNCTIONS.meanSquaredError.backward } } }),
+    engine: reference({ losses: { halfSquaredError: { ...LOSS_FUNCTIONS.halfSquaredError, backward: (...args) => LOSS_FUNCTIONS.meanSquaredError.backward(...args) } } }),
     scenarios: named('halfSquaredError'),
   },
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@twinprop/core';
-import { addRowVector, multiply, multiplyTransposedA, multiplyTransposedB, sumRows } from './matrix.js';
+import { addRowVector, multiply, multiplyTransposedA, multiplyTransposedB, PRIMING_PRODUCT, primePackedProduct, sumRows } from './matrix.js';
 
 /** The textbook triple loop, C[i][j] = Σ_p A[i][p]·B[p][j], on plain arrays indexed by a function. */
 function naive(m: number, k: number, n: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): number[] {
@@ -86,6 +86,23 @@ describe('matrix products', () => {
     const z = new Float64Array(1);
     multiply(x, w, z, 1, 2, 1);
     expect(z[0]).toBe(1 * 3 + 2 * 4);
+  });
+
+  it('priming the packed kernels (twice, both element types) leaves the next large products exact', () => {
+    const rng = new Rng(11);
+    const [m, k, n] = [37, 130, 29]; // ≥ PRIMING_PRODUCT multiply-adds, 19 row panels: three calls of the tile loop, the last partial
+    expect(m * k * n).toBeGreaterThanOrEqual(PRIMING_PRODUCT);
+    for (const Type of [Float32Array, Float64Array]) {
+      primePackedProduct(new Type(0));
+      primePackedProduct(new Type(0));
+      const x = Type.from(random(rng, m * k));
+      const w = Type.from(random(rng, k * n));
+      const z = new Type(m * n);
+      multiply(x, w, z, m, k, n);
+      const exact = naive(m, k, n, (i, p) => x[i * k + p]!, (p, j) => w[p * n + j]!);
+      // Sums in float64 in ascending p, as the triple loop; float32 rounds that sum once.
+      expect(Array.from(z)).toEqual(Type === Float32Array ? exact.map((v) => Math.fround(v)) : exact);
+    }
   });
 
   describe('sparse inputs (the compact row panels): the triple loop’s sums, bit for bit', () => {

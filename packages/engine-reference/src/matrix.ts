@@ -29,6 +29,8 @@ import type { DType, FloatArray, OptimizerConfig } from '@twinprop/core';
  *   is at least as accurate as summing in float32.
  * - Small products (at most {@link SMALL_PRODUCT} multiply-adds, e.g. every product of a 2-8-8-1
  *   network on a batch of 10) skip the packing: {@link gemmSmall}.
+ * - The first large product of a thread is preceded by a few small ones ({@link primePackedProduct})
+ *   so that V8 compiles the kernels from complete type feedback before it, not in the middle.
  * - Large products can be shared with helper threads ({@link setHelperThreads}; Node.js only,
  *   installed by `@twinprop/engine-reference/threads`): each takes whole row panels of C and
  *   computes them with the same {@link multiplyPanels}, so every element is the same sum in the
@@ -119,7 +121,24 @@ export function gemm(
     gemmSmall(m, n, k, a, aRow, aCol, b, bRow, bCol, c);
     return;
   }
-  const shared = parallel !== undefined && multiplyAdds >= parallel.minMultiplyAdds ? parallel : undefined;
+  if (multiplyAdds >= PRIMING_PRODUCT && !isPrimed(c)) primePackedProduct(c);
+  gemmPacked(m, n, k, a, aRow, aCol, b, bRow, bCol, c, parallel !== undefined && multiplyAdds >= parallel.minMultiplyAdds ? parallel : undefined);
+}
+
+/** {@link gemm} through the packed panels, its products shared with `shared` when given. */
+function gemmPacked(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aRow: number,
+  aCol: number,
+  b: FloatArray,
+  bRow: number,
+  bCol: number,
+  c: FloatArray,
+  shared: HelperThreads | undefined,
+): void {
   // Round m up to whole row panels and n up to whole column panels; the padding is zeros.
   const rowPanels = Math.ceil(m / TILE_ROWS);
   const nPadded = Math.ceil(n / TILE_COLS) * TILE_COLS;
@@ -135,8 +154,70 @@ export function gemm(
     pa[formsOffset + panel] = packRowPanel(a, i * aRow, i + 1 < m ? (i + 1) * aRow : -1, aCol, k, pa, i * k, mayCompact);
   }
   if (shared !== undefined) shared.multiply(pa, bOffset, m, n, k, c);
-  else multiplyPanels(pa, bOffset, m, n, k, 0, rowPanels, c);
+  else {
+    // A few row panels per call, so that once V8 has compiled the tile loop the next call runs the compiled code (see primePackedProduct).
+    for (let first = 0; first < rowPanels; first += ROW_PANELS_PER_CALL) multiplyPanels(pa, bOffset, m, n, k, first, Math.min(rowPanels, first + ROW_PANELS_PER_CALL), c);
+  }
 }
+
+/** Row panels per call of {@link multiplyPanels} on the calling thread (the helper threads take chunks of their own). */
+const ROW_PANELS_PER_CALL = 8;
+
+/** Whether {@link primePackedProduct} has run in this thread for C's element type. */
+let primedFloat32 = false;
+let primedFloat64 = false;
+
+function isPrimed(c: FloatArray): boolean {
+  return c instanceof Float32Array ? primedFloat32 : primedFloat64;
+}
+
+/**
+ * Products of at least this many multiply-adds are preceded by {@link primePackedProduct} (once per
+ * element type and thread): V8's interpreter spends ~6 ms on one of this size before compiling,
+ * about what the priming costs. Models with a layer of at least this many weights prime when they
+ * are created, since any batch then multiplies this much.
+ */
+export const PRIMING_PRODUCT = 2 ** 16;
+
+/**
+ * Runs the packed product a few times on small operands of C's element type (Float32Array or
+ * Float64Array), through every branch of its packing and tile loops, once per element type and
+ * thread (later calls return at once); the results are thrown away. {@link gemm} calls it before
+ * the first product of {@link PRIMING_PRODUCT} multiply-adds or more, models with large layers
+ * when they are created, the helper threads when they start.
+ *
+ * Why: V8 compiles a function after it has run for a while, from the type feedback gathered so
+ * far, and compiles a loop that keeps running while it runs ("on-stack replacement", slower to get
+ * and started anew for each loop). The first large product of a process ran ~100 ms in V8's
+ * interpreter: its loops were compiled mid-product from feedback in which the branches not yet
+ * taken (the last, partial column panel, compact or dense row panels, edge tiles) had none, and
+ * reaching one threw the compiled code away and started again (`--trace-deopt` counted 9 such
+ * deoptimizations in the first 784-128-10 step). Primed, every branch has feedback before the
+ * compiler looks, the compiles start at once and finish in the background (on another core)
+ * while the model is prepared, and the tile loop, called a few row panels at a time, picks the
+ * compiled code up at its next call. Measured on that network, batch 64, float32, one thread, in
+ * fresh processes alternating with the previous build: first step 96–113 ms before, 17–21 ms
+ * primed; the first 40 steps 363–395 ms against 267–284 ms (the priming, ~7 ms, runs when the
+ * model is created); later steps unchanged.
+ */
+export function primePackedProduct(like: FloatArray): void {
+  if (isPrimed(like)) return;
+  const Type = like instanceof Float32Array ? Float32Array : Float64Array;
+  if (Type === Float32Array) primedFloat32 = true;
+  else primedFloat64 = true;
+  // m odd (a padding row), n = 23 (a partial column panel, edge tiles); A sparse (compact row panels) and dense in turn.
+  const m = 5, k = 40, n = 23;
+  const a = new Type(m * k), b = new Type(k * n), c = new Type(m * n);
+  for (let i = 0; i < b.length; i++) b[i] = (i % 7) - 3;
+  for (let round = 0; round < PRIMING_ROUNDS; round++) {
+    for (let i = 0; i < a.length; i++) a[i] = round % 2 === 0 ? (i % 5 === 0 ? 1 : 0) : (i % 3) + 1;
+    gemmPacked(m, n, k, a, k, 1, b, n, 1, c, undefined);
+    gemmPacked(n, m, k, b, 1, n, a, 1, k, c, undefined); // Bᵀ · Aᵀ: transposed strides
+  }
+}
+
+/** Rounds of {@link primePackedProduct}: 2 and 4 left the first step at 61–75 ms, 8 brought it to ~20 ms. */
+const PRIMING_ROUNDS = 8;
 
 /**
  * Packs B [k × n] into column panels from `offset`: panel j (columns j … j+4) at offset + j·k,

@@ -1,6 +1,6 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { FloatArray, OptimizerConfig } from '@twinprop/core';
-import { multiplyPanels, TILE_ROWS } from './matrix.js';
+import { multiplyPanels, primePackedProduct, TILE_ROWS } from './matrix.js';
 import { updateRange } from './optimizers.js';
 import {
   ACC_BETA_1,
@@ -173,6 +173,8 @@ function takeChunks(seq: number): void {
 }
 
 Atomics.add(control, STARTED, 1);
+// This thread's products store into float64 scratch; a product published meanwhile is computed by the others until this returns.
+primePackedProduct(new Float64Array(0));
 for (let seen = -1; ; ) {
   Atomics.wait(control, SEQ, seen);
   const seq = Atomics.load(control, SEQ);

@@ -121,7 +121,7 @@ export function gemm(
     gemmSmall(m, n, k, a, aRow, aCol, b, bRow, bCol, c);
     return;
   }
-  if (multiplyAdds >= PRIMING_PRODUCT && !isPrimed(c)) primePackedProduct(c);
+  if (multiplyAdds >= PRIMING_PRODUCT) primePackedProduct(c);
   gemmPacked(m, n, k, a, aRow, aCol, b, bRow, bCol, c, parallel !== undefined && multiplyAdds >= parallel.minMultiplyAdds ? parallel : undefined);
 }
 
@@ -154,13 +154,20 @@ function gemmPacked(
     pa[formsOffset + panel] = packRowPanel(a, i * aRow, i + 1 < m ? (i + 1) * aRow : -1, aCol, k, pa, i * k, mayCompact);
   }
   if (shared !== undefined) shared.multiply(pa, bOffset, m, n, k, c);
-  else {
-    // A few row panels per call, so that once V8 has compiled the tile loop the next call runs the compiled code (see primePackedProduct).
-    for (let first = 0; first < rowPanels; first += ROW_PANELS_PER_CALL) multiplyPanels(pa, bOffset, m, n, k, first, Math.min(rowPanels, first + ROW_PANELS_PER_CALL), c);
-  }
+  else multiplyAllPanels(pa, bOffset, m, n, k, c);
 }
 
-/** Row panels per call of {@link multiplyPanels} on the calling thread (the helper threads take chunks of their own). */
+/**
+ * Stores all of C from the packed panels on the calling thread, as {@link multiplyPanels} over
+ * every row panel would, a few row panels per call: once V8 has compiled the tile loop, the next
+ * call runs the compiled code (see {@link primePackedProduct}).
+ */
+export function multiplyAllPanels(p: Float64Array, bOffset: number, m: number, n: number, k: number, c: FloatArray): void {
+  const rowPanels = Math.ceil(m / TILE_ROWS);
+  for (let first = 0; first < rowPanels; first += ROW_PANELS_PER_CALL) multiplyPanels(p, bOffset, m, n, k, first, Math.min(rowPanels, first + ROW_PANELS_PER_CALL), c);
+}
+
+/** Row panels per call of {@link multiplyPanels} in {@link multiplyAllPanels} (the helper threads take chunks of their own). */
 const ROW_PANELS_PER_CALL = 8;
 
 /** Whether {@link primePackedProduct} has run in this thread for C's element type. */

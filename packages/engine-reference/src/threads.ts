@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { DType, FloatArray, OptimizerConfig } from '@twinprop/core';
-import { multiplyPanels, setHelperThreads, TILE_ROWS, type HelperThreads } from './matrix.js';
+import { multiplyAllPanels, multiplyPanels, setHelperThreads, TILE_ROWS, type HelperThreads } from './matrix.js';
 import { updateRange } from './optimizers.js';
 import {
   ACC_BETA_1,
@@ -265,7 +265,7 @@ export class ThreadPool implements HelperThreads {
     const control = this.control;
     const rowPanels = Math.ceil(m / TILE_ROWS);
     if (this.stalls.runAlone()) {
-      multiplyPanels(panels, bOffset, m, n, k, 0, rowPanels, c);
+      multiplyAllPanels(panels, bOffset, m, n, k, c);
       return;
     }
     const started = performance.now();

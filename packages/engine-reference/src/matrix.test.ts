@@ -25,8 +25,9 @@ function expectAllClose(actual: ArrayLike<number>, expected: readonly number[], 
 }
 
 // Sizes around the tiles: full tiles, ragged edges, single rows and columns. Products of at most
-// 4096 multiply-adds take the unpacked 2×4 path (odd m, n not a multiple of 4), larger ones the
-// packed 2×5 panels (odd m, n not a multiple of 5, one row, one column).
+// 4096 multiply-adds, or whose B has at most 256 entries, take the unpacked 2×4 path (odd m, n not
+// a multiple of 4; 401×8 · 8×8 many rows of it), larger ones the packed 2×5 panels (odd m, n not
+// a multiple of 5, one row, one column).
 const shapes: Array<[number, number, number]> = [
   [1, 1, 1],
   [1, 5, 1],
@@ -38,8 +39,10 @@ const shapes: Array<[number, number, number]> = [
   [9, 5, 7],
   [64, 33, 10],
   [67, 9, 11],
+  [67, 20, 13],
+  [401, 8, 8],
   [1, 700, 9],
-  [33, 200, 1],
+  [33, 300, 1],
   [20, 41, 15],
 ];
 
@@ -126,7 +129,7 @@ describe('matrix products', () => {
       };
     }
 
-    for (const [m, k, n] of [[64, 784, 128], [67, 301, 37], [33, 200, 1], [9, 700, 11]] as const) {
+    for (const [m, k, n] of [[64, 784, 128], [67, 301, 37], [33, 300, 1], [9, 700, 11]] as const) {
       it(`X·W and Xᵀ·∂L/∂Z with 80% of X zero (${m}×${k}·${k}×${n})`, () => {
         const rng = new Rng(m + k + n);
         const { actual, expected } = layerProducts(sparse(rng, m, k), random(rng, k * n), random(rng, m * n), m, k, n);

@@ -28,7 +28,8 @@ import type { DType, FloatArray, OptimizerConfig } from '@twinprop/core';
  * - In float32 the sums are therefore kept in float64 and rounded once when stored into C, which
  *   is at least as accurate as summing in float32.
  * - Small products (at most {@link SMALL_PRODUCT} multiply-adds, e.g. every product of a 2-8-8-1
- *   network on a batch of 10) skip the packing: {@link gemmSmall}.
+ *   network on a batch of 10) and products with a small B ({@link SMALL_B} entries, e.g. that
+ *   network predicting any number of rows) skip the packing: {@link gemmSmall}.
  * - The first large product of a thread is preceded by a few small ones ({@link primePackedProduct})
  *   so that V8 compiles the kernels from complete type feedback before it, not in the middle.
  * - Large products can be shared with helper threads ({@link setHelperThreads}; Node.js only,
@@ -117,12 +118,13 @@ export function gemm(
   c: FloatArray,
 ): void {
   const multiplyAdds = m * n * k;
-  if (multiplyAdds <= SMALL_PRODUCT) {
+  const shared = parallel !== undefined && multiplyAdds >= parallel.minMultiplyAdds ? parallel : undefined;
+  if (multiplyAdds <= SMALL_PRODUCT || (k * n <= SMALL_B && shared === undefined)) {
     gemmSmall(m, n, k, a, aRow, aCol, b, bRow, bCol, c);
     return;
   }
   if (multiplyAdds >= PRIMING_PRODUCT) primePackedProduct(c);
-  gemmPacked(m, n, k, a, aRow, aCol, b, bRow, bCol, c, parallel !== undefined && multiplyAdds >= parallel.minMultiplyAdds ? parallel : undefined);
+  gemmPacked(m, n, k, a, aRow, aCol, b, bRow, bCol, c, shared);
 }
 
 /** {@link gemm} through the packed panels, its products shared with `shared` when given. */
@@ -380,6 +382,19 @@ export function multiplyPanels(
 
 /** Products with at most this many multiply-adds (m·n·k) take {@link gemmSmall}. */
 const SMALL_PRODUCT = 4096;
+
+/**
+ * Products whose B has at most this many entries (k·n) take {@link gemmSmall} too, however many
+ * rows A has, unless they are shared with helper threads. With so few columns of B, packing A buys
+ * no reuse (each row panel is read by one or two column panels, and n is padded up to a multiple
+ * of 5), so the packed path was the slower one: a 2-8-8-1 network predicting 400 rows,
+ * 400×8 · 8×8, took 15.2–15.4 µs without packing against 28.5–33.4 µs packed, 400×16 · 16×16
+ * 57–62 against 69–73, 400×128 · 128×2 118–124 against 207–217 (float32, medians of 9). From
+ * k·n = 512 on they were even or the packed path ahead (400×16 · 16×32: 113–118 against 107–120;
+ * 1000×32 · 32×32: 590–612 against 511–530). It also keeps every product of a Playground-size
+ * network, training and evaluating, on one kernel, so V8 compiles only that one for it.
+ */
+const SMALL_B = 256;
 
 /**
  * {@link gemm} for small products, without packing. At these sizes copying A and B into padded

@@ -5,6 +5,7 @@
  */
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { isContenderId, rawTfjsId, tfjsId } from './contenders.js';
 import { summarizeHeapProfile, summarizeProfile } from './profile.js';
 import { ALLOCATION_TOLERANCE_BYTES_PER_STEP } from './report/targets.js';
@@ -74,6 +75,30 @@ async function memory(task: Extract<ChildTask, { kind: 'memory' }>): Promise<Mem
   };
 }
 
+/** V8's spaces for new objects: every object a step creates is placed in one of them (nothing is pretenured before it has survived collections). */
+const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
+
+/**
+ * Bytes in use in the young generation. Unlike the whole heap's `heapUsed`, this leaves out what
+ * V8 itself adds while the steps run — optimized code and its metadata (code and old space) from a
+ * function compiled late, and old-space pages a concurrent sweeper is still returning — which
+ * made single trials read tens of bytes per step more with no object allocated by the step.
+ */
+function youngGenerationBytes(): number {
+  let bytes = 0;
+  for (const space of getHeapSpaceStatistics()) if (YOUNG_SPACES.has(space.space_name)) bytes += space.space_used_size;
+  return bytes;
+}
+
+/** What one {@link youngGenerationBytes} reading itself allocates, as the next reading sees it (the median of 5). */
+function youngGenerationReadingBytes(): number {
+  const readings = Array.from({ length: 5 }, () => {
+    const first = youngGenerationBytes();
+    return youngGenerationBytes() - first;
+  });
+  return median(readings);
+}
+
 async function allocation(task: Extract<ChildTask, { kind: 'alloc' }>): Promise<AllocationResult> {
   const w = workload(task.workload);
   const runner = await createRunner(task.engine, w, loadWorkloadData(w), initialWeights(w));
@@ -91,21 +116,26 @@ async function allocation(task: Extract<ChildTask, { kind: 'alloc' }>): Promise<
     }
   };
   const perStep: number[] = [];
+  const heapPerStep: number[] = [];
   let gcsDuringSteps = 0;
   let start = 0;
+  const overhead = youngGenerationReadingBytes();
   for (let trial = 0; trial < task.trials; trial++) {
     collectGarbage();
     await tick();
     await tick();
     const gcsBefore = gcs;
     const before = process.memoryUsage().heapUsed;
+    const youngBefore = youngGenerationBytes();
     if (trial === 0) start = before;
     steps();
+    const youngAfter = youngGenerationBytes();
     const after = process.memoryUsage().heapUsed;
     await tick();
     await tick();
     gcsDuringSteps += gcs - gcsBefore;
-    perStep.push((after - before) / task.steps);
+    perStep.push((youngAfter - youngBefore - overhead) / task.steps);
+    heapPerStep.push((after - before - overhead) / task.steps);
   }
   observer.disconnect();
   collectGarbage();
@@ -121,6 +151,7 @@ async function allocation(task: Extract<ChildTask, { kind: 'alloc' }>): Promise<
     returnLoss: task.returnLoss,
     allocatedBytesPerStep: allocated.median,
     allocatedBytesPerStepRange: [allocated.min, allocated.max],
+    heapGrowthBytesPerStep: median(heapPerStep),
     retainedBytesPerStep: (retained - start) / (task.steps * task.trials),
     gcsDuringSteps,
     sites,

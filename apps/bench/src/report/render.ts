@@ -243,7 +243,7 @@ export function renderAllocation(results: readonly AllocationResult[]): string {
     a.sites.map((s) => [`${a.workload} ${label(a.engine)}${a.returnLoss ? ' (loss returned)' : ''}`, s.site, significant(s.bytesPerStep)]),
   );
   const table = markdownTable(
-    ['workload', 'engine', 'steps', 'loss every step', 'allocated B/step (median)', 'trial range', 'retained B/step', 'GCs during steps'],
+    ['workload', 'engine', 'steps', 'loss every step', 'allocated B/step (median)', 'trial range', 'whole heap B/step (median)', 'retained B/step', 'GCs during steps'],
     results.map((a) => [
       a.workload,
       label(a.engine),
@@ -251,6 +251,7 @@ export function renderAllocation(results: readonly AllocationResult[]): string {
       a.returnLoss ? 'yes' : 'no',
       significant(a.allocatedBytesPerStep),
       `${significant(a.allocatedBytesPerStepRange[0])} – ${significant(a.allocatedBytesPerStepRange[1])}`,
+      a.heapGrowthBytesPerStep === undefined ? '–' : significant(a.heapGrowthBytesPerStep),
       significant(a.retainedBytesPerStep),
       String(a.gcsDuringSteps),
     ]),

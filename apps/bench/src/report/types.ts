@@ -99,10 +99,19 @@ export interface AllocationResult {
   readonly trials: number;
   /** Whether every step returned its loss (else only the last of each trial). */
   readonly returnLoss: boolean;
-  /** Median over trials of (heapUsed after the steps − before, full GC before, none between) ÷ steps. */
+  /**
+   * Median over trials of the young generation's growth during the steps (V8's new and new
+   * large-object space, where every object a step creates is placed; full GC before, none
+   * between; the reading's own bytes subtracted) ÷ steps.
+   */
   readonly allocatedBytesPerStep: number;
   /** Lowest and highest trial. */
   readonly allocatedBytesPerStepRange: readonly [number, number];
+  /**
+   * Median over trials of the whole heap's growth (`heapUsed`, the same reading's bytes subtracted) ÷ steps: the above plus what V8
+   * added meanwhile (code compiled late and its metadata, pages still being swept). Not the step's.
+   */
+  readonly heapGrowthBytesPerStep?: number;
   /** Heap growth over all trials after a final full GC ÷ all steps: what the steps kept alive. */
   readonly retainedBytesPerStep: number;
   /** Garbage collections seen during the steps (0 means the allocated figure is exact). */

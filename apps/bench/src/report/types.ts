@@ -108,7 +108,7 @@ export interface AllocationResult {
   /** Lowest and highest trial. */
   readonly allocatedBytesPerStepRange: readonly [number, number];
   /**
-   * Median over trials of the whole heap's growth (`heapUsed`, the same reading's bytes subtracted) ÷ steps: the above plus what V8
+   * Median over trials of the whole heap's growth (`heapUsed`, the two young-generation readings' bytes subtracted) ÷ steps: the above plus what V8
    * added meanwhile (code compiled late and its metadata, pages still being swept). Not the step's.
    */
   readonly heapGrowthBytesPerStep?: number;

@@ -147,13 +147,32 @@ describe('rendering the peak', () => {
       },
       2,
     );
-    // Ceilings: 4 GHz, 12 GFLOP/s per thread; hardware 4 × 32 = 128 GFLOP/s per core.
+    // Ceilings: 4 GHz, 12 GFLOP/s per thread; a report without the CPU's vector width assumes
+    // two 8-lane FMAs: hardware 4 × 32 = 128 GFLOP/s per core.
     expect(text).toContain('4.00 GHz');
     expect(text).toContain('128 GFLOP/s per core');
+    expect(text).toContain('assumed');
     const rows = text.split('\n').filter((l) => l.startsWith('| a ')).map((l) => l.split('|').map((c) => c.trim()));
     expect(rows).toEqual([
       ['', 'a', '1', '6.00', '±0.0%', '50%', '4.7%', ''],
       ['', 'a', '2', '12.0', '±0.0%', '50%', '4.7%', ''],
     ]);
+  });
+
+  it('uses the vector width the CPU reported', () => {
+    const s = (v: number) => ({ median: v, min: v, max: v, spread: 0, values: [v] });
+    const text = renderPeak(
+      {
+        clockGHz: s(4),
+        scalarGflops: s(12),
+        threads: 1,
+        kernel: [{ product: 'a', threads: 1, gflops: s(6) }],
+        vector: { float32FlopsPerCycle: 64, basis: 'CPU flags: AVX-512 (Intel): two 16-lane FMAs' },
+      },
+      2,
+    );
+    // 4 GHz × 64 = 256 GFLOP/s per core; 6 of 256 = 2.3%.
+    expect(text).toContain('256 GFLOP/s per core (64 FLOP/cycle; CPU flags: AVX-512 (Intel): two 16-lane FMAs), 512 for 2 cores');
+    expect(text.split('\n').find((l) => l.startsWith('| a '))).toContain('2.3%');
   });
 });

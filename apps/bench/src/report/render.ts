@@ -2,6 +2,7 @@
 import { formatBytes, formatCount, formatRatio, formatSpread, markdownTable, significant } from '@twinprop/toolkit';
 import { describeContender, type ContenderAvailability, type ContenderId } from '../contenders.js';
 import type { PeakResult } from '../peak.js';
+import { ASSUMED_VECTOR_PEAK } from '../vector-peak.js';
 import { findUser, isMeasured, type UserContenderResult, type UserScenarioResult } from '../user-path.js';
 import { findRatio } from './ratios.js';
 import type { AdapterDiagnosis, AllocationResult, BenchReport, EngineResult, ProfileResult, Ratio, TargetResult, WorkloadResult } from './types.js';
@@ -142,18 +143,12 @@ export function renderUserScenario(u: UserScenarioResult): string {
   ].join('\n');
 }
 
-/**
- * float32 FLOPs per cycle and core of the hardware's vector units: two fused multiply-adds on
- * 256 bits (8 float32 lanes) per cycle, as on x86-64 cores since Haswell and Zen 2 (Zen 4 issues its
- * AVX-512 as two 256-bit halves). Only the comparison column uses it.
- */
-export const VECTOR_FLOAT32_FLOPS_PER_CYCLE = 2 * 2 * 8;
-
 export function renderPeak(p: PeakResult, cores: number): string {
   // The ceilings are the best of their runs (noise on a shared machine only ever slows a run down).
   const clock = p.clockGHz.max;
   const scalar = p.scalarGflops.max;
-  const hardware = clock * VECTOR_FLOAT32_FLOPS_PER_CYCLE;
+  const vector = p.vector ?? ASSUMED_VECTOR_PEAK;
+  const hardware = clock * vector.float32FlopsPerCycle;
   const rows = p.kernel.map((k) => {
     const g = k.gflops.median;
     const threads = Math.min(k.threads, cores);
@@ -171,7 +166,7 @@ export function renderPeak(p: PeakResult, cores: number): string {
     '',
     `Clock while busy: ${significant(clock)} GHz (best run of four multiply-add chains, 6 cycles of latency per step). ` +
       `JavaScript's scalar ceiling: ${significant(scalar)} GFLOP/s per thread (best run of twelve independent multiply-add chains in registers; V8 emits no SIMD and no FMA). ` +
-      `Hardware float32 peak: ${significant(hardware)} GFLOP/s per core (${VECTOR_FLOAT32_FLOPS_PER_CYCLE} FLOP/cycle: two 8-lane FMAs), ${significant(hardware * cores)} for ${cores} cores.`,
+      `Hardware float32 peak: ${significant(hardware)} GFLOP/s per core (${vector.float32FlopsPerCycle} FLOP/cycle; ${vector.basis}), ${significant(hardware * cores)} for ${cores} cores.`,
     '',
     markdownTable(['product (X·W via predict of one linear layer)', 'threads', 'GFLOP/s', '±', 'of JS scalar ceiling × threads', 'of hardware peak × threads'], rows),
   ].join('\n');

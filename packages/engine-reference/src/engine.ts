@@ -13,7 +13,7 @@ import {
 import { ACTIVATION_FUNCTIONS, type ActivationFunction, type ActivationTable } from './activations.js';
 import type { LossFunction, RegularizationFunction } from './losses.js';
 import { BACKEND_NAME, ENGINE_NAME, MODEL_TABLES, ReferenceModel, type ModelTables } from './model.js';
-import type { OptimizerUpdates } from './optimizers.js';
+import type { OptimizerUpdates } from './update-rules.js';
 
 export interface ReferenceEngineOptions {
   /** Precision of every buffer and of the arithmetic's results (default `float32`, like TensorFlow.js). */

@@ -2,7 +2,7 @@ export { ReferenceEngine, createReferenceEngine, type ReferenceEngineOptions } f
 export { ReferenceModel } from './model.js';
 export { ACTIVATION_FUNCTIONS, type ActivationFunction, type ActivationTable } from './activations.js';
 export { LOSS_FUNCTIONS, REGULARIZATION, type LossFunction, type RegularizationFunction } from './losses.js';
-export { OPTIMIZER_UPDATES, type OptimizerUpdate, type OptimizerUpdates } from './optimizers.js';
+export { OPTIMIZER_UPDATES, type OptimizerUpdate, type OptimizerUpdates } from './update-rules.js';
 export { trainPerceptron, type PerceptronOptions, type PerceptronReport } from './perceptron.js';
 export {
   gradientCheck,

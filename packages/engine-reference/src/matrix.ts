@@ -72,6 +72,12 @@ export interface HelperThreads {
    * tensor is too small to share or its arrays are not shared ones.
    */
   update(config: OptimizerConfig, theta: FloatArray, gradient: FloatArray, slots: readonly FloatArray[], accBetas: Float64Array): boolean;
+  /**
+   * Starts the helpers now if they are not running yet: a model whose products will be large was
+   * created, so they boot (tens of milliseconds) while its data is prepared rather than during its
+   * first steps. Optional: helpers that are always running need not have it.
+   */
+  prepare?(): void;
 }
 
 let parallel: HelperThreads | undefined;

@@ -30,8 +30,9 @@ import {
 import { ACTIVATION_FUNCTIONS, type ActivationTable } from './activations.js';
 import { DenseLayer, type LayerBuffers } from './dense.js';
 import { finishClampedStep, LOSS_FUNCTIONS, prepareClampedStep, REGULARIZATION, type LossFunction, type RegularizationFunction } from './losses.js';
-import { allocate, PRIMING_PRODUCT, primePackedProduct } from './matrix.js';
-import { Optimizer, OPTIMIZER_UPDATES, type OptimizerUpdates } from './optimizers.js';
+import { allocate, helperThreads, PRIMING_PRODUCT, primePackedProduct } from './matrix.js';
+import { Optimizer } from './optimizers.js';
+import { OPTIMIZER_UPDATES, type OptimizerUpdates } from './update-rules.js';
 
 export const ENGINE_NAME = 'reference';
 
@@ -146,8 +147,12 @@ export class ReferenceModel implements Model {
     this.regularization = tables.regularization;
     this.l1 = training.regularization?.l1 ?? 0;
     this.l2 = training.regularization?.l2 ?? 0;
-    // A layer this large makes every batch's products large: prime the kernels now, so that V8 compiles them while the data is prepared.
-    if (this.layers.some((l) => l.kernel.length >= PRIMING_PRODUCT)) primePackedProduct(allocate(dtype, 0));
+    // A layer this large makes every batch's products large: start the helper threads and prime the
+    // kernels now, so that the helpers boot and V8 compiles the kernels while the data is prepared.
+    if (this.layers.some((l) => l.kernel.length >= PRIMING_PRODUCT)) {
+      helperThreads()?.prepare?.();
+      primePackedProduct(allocate(dtype, 0));
+    }
     this.parameters = this.layers.flatMap((l) => [l.kernel, l.bias]);
     this.gradients = this.layers.flatMap((l) => [l.dLossDKernel, l.dLossDBias]);
     this.kernels = this.layers.map((l) => l.kernel);

@@ -1,7 +1,7 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { FloatArray, OptimizerConfig } from '@twinprop/core';
 import { multiplyPanels, primePackedProduct, TILE_ROWS } from './matrix.js';
-import { updateRange } from './optimizers.js';
+import { updateRange } from './update-rules.js';
 import {
   ACC_BETA_1,
   ACC_BETA_2,

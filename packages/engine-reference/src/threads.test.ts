@@ -175,6 +175,41 @@ describe('the threshold', () => {
     expect(pool.startedHelpers).toBe(1);
   });
 
+  it('starts the helpers when a model with a large layer is created, before any product', async () => {
+    const pool = enableThreads({ workerUrl, threads: 2 });
+    const spec = mlp(784, [[128, 'relu']], [10, 'softmax']);
+    const model = new ReferenceEngine({ dtype: 'float32' }).createModel(spec, initializeWeights(spec, new Rng(1), 'float32'), {
+      loss: 'softmaxCrossEntropy',
+      optimizer: optimizer('sgd'),
+    });
+    // No product has run: only the model's creation can have started them.
+    const deadline = performance.now() + 10_000;
+    while (pool.startedHelpers < 1 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(pool.startedHelpers).toBe(1);
+    expect(pool.sharedProducts + pool.sharedUpdates).toBe(0);
+    model.dispose();
+  });
+
+  it('keeps core out of the helper threads: their modules import only its types (core would add ~60 ms to a helper start)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = (name: string): string => readFileSync(fileURLToPath(new URL(`./${name}`, import.meta.url)), 'utf8');
+    const local = (text: string): string[] => [...text.matchAll(/from '\.\/([\w-]+)\.js'/g)].map((m) => `${m[1]}.ts`);
+    // Every module the worker loads, following its relative imports.
+    const seen = new Set<string>();
+    const queue = ['threads-worker.ts'];
+    while (queue.length > 0) {
+      const name = queue.pop()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      queue.push(...local(source(name)));
+    }
+    expect([...seen].sort()).toEqual(['matrix.ts', 'threads-protocol.ts', 'threads-worker.ts', 'update-rules.ts']);
+    for (const name of seen) {
+      const imports = [...source(name).matchAll(/^import\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)];
+      for (const m of imports) if (!m[2]!.startsWith('.') && !m[2]!.startsWith('node:')) expect({ name, from: m[2], typeOnly: m[1] !== undefined }).toEqual({ name, from: m[2], typeOnly: true });
+    }
+  });
+
   it('threads: 1 starts no helper and installs nothing', async () => {
     const pool = enableThreads({ workerUrl, threads: 1, minMultiplyAdds: 0 });
     const products = layerProducts('float32', 64, 300, 40);

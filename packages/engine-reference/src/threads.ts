@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { DType, FloatArray, OptimizerConfig } from '@twinprop/core';
 import { multiplyAllPanels, multiplyPanels, setHelperThreads, TILE_ROWS, type HelperThreads } from './matrix.js';
-import { updateRange } from './optimizers.js';
+import { updateRange } from './update-rules.js';
 import {
   ACC_BETA_1,
   ACC_BETA_2,
@@ -206,8 +206,9 @@ export class ThreadPool implements HelperThreads {
   }
 
   /**
-   * Starts the helpers — on the first product or update large enough to share (or {@link ready}),
-   * so that a process that trains only small networks never starts them.
+   * Starts the helpers — when a model with a large layer is created ({@link prepare}), on the first
+   * product or update large enough to share, or on {@link ready} — so that a process that trains
+   * only small networks never starts them.
    */
   private start(): void {
     if (this.started || this.closed) return;
@@ -235,6 +236,11 @@ export class ThreadPool implements HelperThreads {
       // What the pool allocated before the helpers existed.
       port1.postMessage({ generation: this.generation, panels: this.panels, scratch: this.scratch, register: [] });
     }
+  }
+
+  /** Starts the helpers if they are not running yet, without waiting for them (the engine calls it when a model with a large layer is created). */
+  prepare(): void {
+    this.start();
   }
 
   /** Helpers that have started (they start asynchronously; until then the calling thread computes alone). */

@@ -18,10 +18,11 @@ describe('the hardware float32 peak per cycle, from the CPU flags', () => {
     expect(vectorPeakFromCpuinfo(cpuinfo('AuthenticAMD', 26, 2, 'avx avx2 fma avx512f')).float32FlopsPerCycle).toBe(64);
   });
 
-  it('gives AVX2 + FMA 32, Zen 1 16, AVX alone 16, SSE alone 8', () => {
+  it('gives AVX2 + FMA 32, Zen 1 (and Hygon Dhyana) 16, AVX alone 16, SSE alone 8', () => {
     expect(vectorPeakFromCpuinfo(cpuinfo('GenuineIntel', 6, 60, 'avx avx2 fma')).float32FlopsPerCycle).toBe(32);
     expect(vectorPeakFromCpuinfo(cpuinfo('AuthenticAMD', 23, 1, 'avx avx2 fma')).float32FlopsPerCycle).toBe(16);
     expect(vectorPeakFromCpuinfo(cpuinfo('AuthenticAMD', 23, 49, 'avx avx2 fma')).float32FlopsPerCycle).toBe(32);
+    expect(vectorPeakFromCpuinfo(cpuinfo('HygonGenuine', 24, 1, 'avx avx2 fma')).float32FlopsPerCycle).toBe(16);
     expect(vectorPeakFromCpuinfo(cpuinfo('GenuineIntel', 6, 42, 'avx')).float32FlopsPerCycle).toBe(16);
     expect(vectorPeakFromCpuinfo(cpuinfo('GenuineIntel', 6, 23, 'ssse3')).float32FlopsPerCycle).toBe(8);
   });

@@ -8,8 +8,8 @@
  *   parts have one, so this can overstate them 2×) — 2 × 16 lanes × 2 FLOP = 64.
  * - AVX-512 on AMD family 25 (Zen 4): executed as two 256-bit halves — 32. Family 26 (Zen 5): full
  *   512-bit datapaths — 64.
- * - AVX2 with FMA (Haswell, Zen 2 and later): two 256-bit FMAs — 32 (Zen 1, family 23 below
- *   model 0x30, splits them: 16).
+ * - AVX2 with FMA (Haswell, Zen 2 and later): two 256-bit FMAs — 32 (Zen 1 — family 23 below
+ *   model 0x30, and Hygon's family 24 — splits them: 16).
  * - AVX without FMA: one 8-lane add and one 8-lane multiply per cycle — 16. SSE only: 8.
  */
 export interface VectorPeak {
@@ -40,7 +40,8 @@ export function vectorPeakFromCpuinfo(cpuinfo: string | undefined): VectorPeak {
     return { float32FlopsPerCycle: 64, basis: `CPU flags: AVX-512 (${amd ? 'AMD' : 'Intel'}): two 16-lane FMAs` };
   }
   if (flags.has('avx2') && flags.has('fma')) {
-    if (amd && family === 23 && model < 0x30) return { float32FlopsPerCycle: 16, basis: 'CPU flags: AVX2 on AMD Zen 1 (two 128-bit halves): two 4-lane FMAs' };
+    // Zen 1 and Zen+ (family 23 below model 0x30) and Hygon's Dhyana (family 24, a Zen 1) split 256-bit work into 128-bit halves.
+    if (amd && ((family === 23 && model < 0x30) || family === 24)) return { float32FlopsPerCycle: 16, basis: 'CPU flags: AVX2 on a Zen 1 core (two 128-bit halves): two 4-lane FMAs' };
     return { float32FlopsPerCycle: 32, basis: 'CPU flags: AVX2 with FMA: two 8-lane FMAs' };
   }
   if (flags.has('avx')) return { float32FlopsPerCycle: 16, basis: 'CPU flags: AVX without FMA: one 8-lane add and one 8-lane multiply' };

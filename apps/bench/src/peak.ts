@@ -21,8 +21,7 @@
  */
 import { initializeWeights, mlp, optimizer, Rng } from '@twinprop/core';
 import { installThreads, ThreadPool } from '@twinprop/engine-reference/threads';
-import { engines } from '@twinprop/toolkit';
-import { readFileSync } from 'node:fs';
+import { engines, readCpuinfo } from '@twinprop/toolkit';
 import { summarize, type Summary } from './stats.js';
 import { vectorPeakFromCpuinfo, type VectorPeak } from './vector-peak.js';
 
@@ -43,13 +42,6 @@ export interface PeakResult {
   readonly vector?: VectorPeak;
 }
 
-function readCpuinfo(): string | undefined {
-  try {
-    return readFileSync('/proc/cpuinfo', 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /** Four independent `s = s·x + y` chains, `n` steps each (latency-bound); the sum keeps them from being optimized away. */
 function fourChains(n: number, x: number, y: number): number {

@@ -12,6 +12,8 @@
  *   model 0x30, and Hygon's family 24 — splits them: 16).
  * - AVX without FMA: one 8-lane add and one 8-lane multiply per cycle — 16. SSE only: 8.
  */
+import { cpuinfoField } from '@twinprop/toolkit';
+
 export interface VectorPeak {
   readonly float32FlopsPerCycle: number;
   /** How it was derived, for the report: `CPU flags: AVX-512 (Intel): two 16-lane FMAs`. */
@@ -21,19 +23,14 @@ export interface VectorPeak {
 /** What the report assumes when the CPU does not say (no `/proc/cpuinfo`, not x86-64). */
 export const ASSUMED_VECTOR_PEAK: VectorPeak = { float32FlopsPerCycle: 32, basis: 'assumed two 8-lane FMAs: the CPU did not say' };
 
-function field(cpuinfo: string, name: string): string | undefined {
-  const match = new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo);
-  return match?.[1]?.trim();
-}
-
 export function vectorPeakFromCpuinfo(cpuinfo: string | undefined): VectorPeak {
   if (cpuinfo === undefined) return ASSUMED_VECTOR_PEAK;
-  const flagsText = field(cpuinfo, 'flags');
+  const flagsText = cpuinfoField(cpuinfo, 'flags');
   if (flagsText === undefined) return ASSUMED_VECTOR_PEAK;
   const flags = new Set(flagsText.split(/\s+/));
-  const vendor = field(cpuinfo, 'vendor_id');
-  const family = Number(field(cpuinfo, 'cpu family'));
-  const model = Number(field(cpuinfo, 'model'));
+  const vendor = cpuinfoField(cpuinfo, 'vendor_id');
+  const family = Number(cpuinfoField(cpuinfo, 'cpu family'));
+  const model = Number(cpuinfoField(cpuinfo, 'model'));
   const amd = vendor === 'AuthenticAMD' || vendor === 'HygonGenuine';
   if (flags.has('avx512f')) {
     if (amd && family === 25) return { float32FlopsPerCycle: 32, basis: 'CPU flags: AVX-512 on AMD family 25 (Zen 4: two 256-bit halves): two 8-lane FMAs' };

@@ -46,15 +46,26 @@ const PACKAGES = [
 
 const requireHere = createRequire(import.meta.url);
 
-function cpuModel(): string {
+/** Linux's `/proc/cpuinfo`, or `undefined` where there is none (not Linux). */
+export function readCpuinfo(): string | undefined {
   try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    const match = /^model name\s*:\s*(.+)$/m.exec(info);
-    if (match?.[1] !== undefined) return match[1].trim();
+    return readFileSync('/proc/cpuinfo', 'utf8');
   } catch {
-    // Not Linux: fall back to what Node reports.
+    return undefined;
   }
-  return os.cpus()[0]?.model.trim() ?? 'unknown';
+}
+
+/** The first processor's value of a `/proc/cpuinfo` field (`model name`, `flags`, …), trimmed; never the next line's (an empty value is `undefined`). */
+export function cpuinfoField(cpuinfo: string, name: string): string | undefined {
+  const match = new RegExp(`^${name}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(cpuinfo);
+  const value = match?.[1]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function cpuModel(): string {
+  const info = readCpuinfo();
+  // Not Linux, or no model name: fall back to what Node reports.
+  return (info === undefined ? undefined : cpuinfoField(info, 'model name')) ?? os.cpus()[0]?.model.trim() ?? 'unknown';
 }
 
 function versionOf(name: string, from: NodeJS.Require): string | undefined {

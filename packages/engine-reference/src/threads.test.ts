@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initializeWeights, mlp, optimizer, Rng, type DType, type FloatArray } from '@twinprop/core';
@@ -19,6 +20,26 @@ async function startPool(options: ThreadOptions): Promise<ThreadPool> {
 afterEach(async () => {
   await disableThreads();
 });
+
+/** What an import or export statement names: `from '…'`, `import '…'`. */
+const IMPORT_SPECIFIER = /(?:from|import)\s*['"]([^'"]+)['"]/g;
+
+/** The engine's source modules `entry` loads, following its relative imports: URL → source. */
+function moduleGraph(entry: string): Map<string, string> {
+  const modules = new Map<string, string>();
+  const visit = (url: URL): void => {
+    if (modules.has(url.href)) return;
+    const source = readFileSync(url, 'utf8');
+    modules.set(url.href, source);
+    for (const [, target] of source.matchAll(IMPORT_SPECIFIER)) if (target!.startsWith('.')) visit(new URL(target!.replace(/\.js$/, '.ts'), url));
+  };
+  visit(new URL(`./${entry}`, import.meta.url));
+  return modules;
+}
+
+function fileName(href: string): string {
+  return href.split('/').pop()!;
+}
 
 /** `fn` on the calling thread alone (the seam removed), then `pool` installed again. */
 function alone<T>(pool: ThreadPool, fn: () => T): T {
@@ -190,23 +211,14 @@ describe('the threshold', () => {
     model.dispose();
   });
 
-  it('keeps core out of the helper threads: their modules import only its types (core would add ~60 ms to a helper start)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const source = (name: string): string => readFileSync(fileURLToPath(new URL(`./${name}`, import.meta.url)), 'utf8');
-    const local = (text: string): string[] => [...text.matchAll(/from '\.\/([\w-]+)\.js'/g)].map((m) => `${m[1]}.ts`);
-    // Every module the worker loads, following its relative imports.
-    const seen = new Set<string>();
-    const queue = ['threads-worker.ts'];
-    while (queue.length > 0) {
-      const name = queue.pop()!;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      queue.push(...local(source(name)));
-    }
-    expect([...seen].sort()).toEqual(['matrix.ts', 'threads-protocol.ts', 'threads-worker.ts', 'update-rules.ts']);
-    for (const name of seen) {
-      const imports = [...source(name).matchAll(/^import\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)];
-      for (const m of imports) if (!m[2]!.startsWith('.') && !m[2]!.startsWith('node:')) expect({ name, from: m[2], typeOnly: m[1] !== undefined }).toEqual({ name, from: m[2], typeOnly: true });
+  it('keeps core out of the helper threads: their modules import only its types (core would add ~60 ms to a helper start)', () => {
+    const modules = moduleGraph('threads-worker.ts');
+    expect([...modules.keys()].map(fileName).sort()).toEqual(['matrix.ts', 'threads-protocol.ts', 'threads-worker.ts', 'update-rules.ts']);
+    for (const [href, source] of modules) {
+      const name = fileName(href);
+      for (const m of source.matchAll(/^import\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)) {
+        if (!m[2]!.startsWith('.') && !m[2]!.startsWith('node:')) expect({ name, from: m[2], typeOnly: m[1] !== undefined }).toEqual({ name, from: m[2], typeOnly: true });
+      }
     }
   });
 
@@ -387,22 +399,14 @@ describe('failures and shutdown', () => {
 });
 
 describe('the main entry stays browser-safe', () => {
-  it('reaches no node: module from index.ts (threads are on the ./threads subpath only)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const seen = new Set<string>();
-    const nodeImports: string[] = [];
-    const visit = (url: URL): void => {
-      if (seen.has(url.href)) return;
-      seen.add(url.href);
-      const source = readFileSync(url, 'utf8');
-      for (const [, target] of source.matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)) {
-        if (target!.startsWith('node:')) nodeImports.push(`${url.pathname.split('/').pop()} → ${target}`);
-        else if (target!.startsWith('.')) visit(new URL(target!.replace(/\.js$/, '.ts'), url));
-      }
-    };
-    visit(new URL('./index.ts', import.meta.url));
-    expect(seen.size).toBeGreaterThan(5);
-    expect([...seen].some((href) => href.endsWith('/threads.ts'))).toBe(false);
+  it('reaches no node: module from index.ts (threads are on the ./threads subpath only)', () => {
+    const modules = moduleGraph('index.ts');
+    const seen = [...modules.keys()];
+    const nodeImports = [...modules].flatMap(([href, source]) =>
+      [...source.matchAll(IMPORT_SPECIFIER)].filter(([, target]) => target!.startsWith('node:')).map(([, target]) => `${fileName(href)} → ${target}`),
+    );
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen.some((href) => href.endsWith('/threads.ts'))).toBe(false);
     expect(nodeImports).toEqual([]);
   });
 });
